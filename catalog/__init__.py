@@ -1,0 +1,1 @@
+"""Products, their print specs, variants and prices, mockups and product pages."""

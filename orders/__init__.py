@@ -1,0 +1,1 @@
+"""Cart, Stripe checkout and webhooks, orders, print files and the vendor portal."""

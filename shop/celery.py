@@ -1,0 +1,63 @@
+"""The Celery application: two queues, JSON only, time limits, late acks.
+
+``gpu`` takes the model work (tasks declare ``queue="gpu"``) (styling, upscaling) and runs with concurrency 1
+per GPU in production; ``default`` takes everything else (emails, PDFs,
+housekeeping). Configuration comes from Django settings (``CELERY_*``).
+"""
+
+from __future__ import annotations
+
+import os
+
+from celery import Celery
+from kombu import Queue
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
+
+app = Celery("retrocel")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+
+
+def _filesystem_transport_options() -> dict[str, str]:
+    """kombu's filesystem transport needs its folders to exist before the first message."""
+    from django.conf import settings
+
+    folder = settings.CELERY_FILESYSTEM_DIR
+    processed = folder / "processed"
+    for path in (folder, processed):
+        path.mkdir(parents=True, exist_ok=True)
+    return {
+        "data_folder_in": str(folder),
+        "data_folder_out": str(folder),
+        "processed_folder": str(processed),
+        "store_processed": False,
+    }
+
+
+def configure(app: Celery) -> None:
+    """Apply the settings we never want to vary between environments."""
+    from django.conf import settings
+
+    conf = app.conf
+    conf.task_queues = (Queue("default"), Queue("gpu"))
+    conf.task_default_queue = "default"
+    conf.task_serializer = "json"
+    conf.result_serializer = "json"
+    conf.accept_content = ["json"]
+    conf.task_acks_late = True
+    conf.task_reject_on_worker_lost = True
+    conf.worker_prefetch_multiplier = 1
+    conf.task_track_started = True
+    conf.result_expires = 60 * 60 * 24
+    conf.task_soft_time_limit = settings.CELERY_TASK_SOFT_TIME_LIMIT
+    conf.task_time_limit = settings.CELERY_TASK_TIME_LIMIT
+    conf.broker_connection_retry_on_startup = True
+    conf.timezone = settings.TIME_ZONE
+    if str(conf.broker_url).startswith("filesystem"):
+        conf.broker_transport_options = _filesystem_transport_options()
+        if str(conf.result_backend).startswith("file://"):
+            os.makedirs(str(conf.result_backend)[len("file://") :], exist_ok=True)
+
+
+app.on_after_configure.connect(lambda sender, **_: configure(sender), weak=False)
+app.autodiscover_tasks()

@@ -1,0 +1,26 @@
+"""``manage.py seed_demo``: idempotent demo data for the embedded stack."""
+
+from __future__ import annotations
+
+import os
+
+from django.core.management.base import BaseCommand
+
+from shop import seed
+
+
+class Command(BaseCommand):
+    help = "Create the demo site, home page and admin user (safe to run again)."
+
+    def handle(self, *args: object, **options: object) -> None:
+        seed.seed_site()
+        creds = seed.seed_admin(
+            username=os.environ.get("RETROCEL_ADMIN_USER", "admin"),
+            password=os.environ.get("RETROCEL_ADMIN_PASSWORD") or None,
+            email=os.environ.get("RETROCEL_ADMIN_EMAIL", "admin@retrocel.test"),
+        )
+        if creds.password:
+            self.stdout.write(f"Admin user: {creds.username}  password: {creds.password}")
+        else:
+            self.stdout.write(f"Admin user {creds.username} already exists (password unchanged).")
+        self.stdout.write(self.style.SUCCESS("Demo data ready."))

@@ -1,0 +1,1 @@
+"""Test support shared by every app: the pytest plugin and the real Celery worker."""

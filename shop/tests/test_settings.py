@@ -1,0 +1,75 @@
+"""Settings come from the environment; production fails closed."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+PROD_ENV = {
+    "RETROCEL_ENV": "production",
+    "SECRET_KEY": "x" * 50 + "-a-real-looking-secret-key-for-the-deploy-check",
+    "ALLOWED_HOSTS": "shop.retrocel.example",
+    "DATABASE_URL": "sqlite:////tmp/retrocel-deploy-check.sqlite3",
+}
+
+
+def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"SECRET_KEY", "RETROCEL_ENV", "DJANGO_DEBUG"}
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR, env={**clean, **env}, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+
+
+def test_development_defaults_are_embedded() -> None:
+    assert settings.ENVIRONMENT == "development"
+    assert settings.PRIVATE_MEDIA_ROOT != settings.MEDIA_ROOT
+    assert not str(settings.PRIVATE_MEDIA_ROOT).startswith(str(settings.MEDIA_ROOT))
+
+
+def test_deploy_check_passes_with_production_settings() -> None:
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=PROD_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_production_refuses_to_start_without_secret_key() -> None:
+    env = {k: v for k, v in PROD_ENV.items() if k != "SECRET_KEY"}
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_production_is_not_debug_and_cookies_are_secure() -> None:
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_SSL_REDIRECT,"
+        " s.SECURE_HSTS_SECONDS > 0)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=BASE_DIR, env={**os.environ, **PROD_ENV, "DJANGO_SETTINGS_MODULE": "shop.settings"},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.stdout.split() == ["False", "True", "True", "True", "True"], result.stderr
+
+
+@pytest.mark.django_db
+def test_migrations_applied_on_configured_database() -> None:
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    assert plan == []
+    assert "shop_homepage" in connection.introspection.table_names()

@@ -1,0 +1,18 @@
+"""A real task crosses the configured broker to a real worker process and back."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from shop.tasks import ping
+
+pytestmark = [pytest.mark.worker, pytest.mark.django_db(transaction=True)]
+
+
+def test_task_round_trip_through_real_worker(celery_worker) -> None:
+    result = ping.delay("hello")
+    reply = result.get(timeout=60)
+    assert reply["echo"] == "hello"
+    assert reply["pid"] != os.getpid()

@@ -1,0 +1,1 @@
+"""Uploads, curated styles, styling jobs and designs (a styled image on a product)."""
