@@ -1,0 +1,190 @@
+"""What the shop sells: products, their variants and prices, and print specs.
+
+Print specs are data an admin edits, never code constants: a vendor changing
+its mug blank changes one row. All lengths are millimetres (Decimal), all
+prices integer minor units with an ISO currency.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+
+MM_PER_INCH = Decimal("25.4")
+
+
+class ProductKind(models.TextChoices):
+    MUG = "mug", "Mug"
+    POSTER = "poster", "Poster"
+    PHONE_CASE = "phone_case", "Phone case"
+
+
+class MockupKind(models.TextChoices):
+    """Which of our programmatic mockup renderers draws a variant."""
+
+    POSTER_FRAME = "poster_frame", "Framed poster on a wall (perspective)"
+    MUG_WRAP = "mug_wrap", "Mug, cylindrical wrap (visible half)"
+    PHONE_CASE = "phone_case", "Phone case outline"
+
+
+class PrintSpec(models.Model):
+    """The physical print area a vendor needs: trim, bleed, safe zone, resolution, masks.
+
+    ``masks`` lists areas the print must leave empty or that are not printed,
+    in millimetres from the top-left of the trim box, e.g.
+    ``[{"kind": "camera", "x": 4, "y": 4, "w": 38, "h": 38, "radius": 8}]`` or
+    ``[{"kind": "handle", "x": 104.3, "y": 0, "w": 20, "h": 88.9}]``.
+    """
+
+    name = models.CharField(max_length=120, unique=True)
+    trim_width_mm = models.DecimalField(max_digits=7, decimal_places=2)
+    trim_height_mm = models.DecimalField(max_digits=7, decimal_places=2)
+    bleed_mm = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("3.00"))
+    safe_margin_mm = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("3.00"))
+    min_dpi = models.PositiveIntegerField(default=300)
+    is_wrap = models.BooleanField(default=False, help_text="Printed around a cylinder (mugs).")
+    masks = models.JSONField(default=list, blank=True)
+    mockup = models.CharField(max_length=20, choices=MockupKind.choices)
+    source = models.TextField(
+        blank=True,
+        help_text="Where these figures come from (vendor template, standard, measurement).",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.trim_width_mm} x {self.trim_height_mm} mm)"
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        width, height = self.trim_width_mm, self.trim_height_mm
+        if width is not None and width <= 0:
+            errors["trim_width_mm"] = "The trim width must be greater than zero."
+        if height is not None and height <= 0:
+            errors["trim_height_mm"] = "The trim height must be greater than zero."
+        if self.bleed_mm is not None:
+            if self.bleed_mm < 0:
+                errors["bleed_mm"] = "The bleed cannot be negative."
+            elif (
+                width
+                and height
+                and width > 0
+                and height > 0
+                and self.bleed_mm * 2 >= min(width, height)
+            ):
+                errors["bleed_mm"] = (
+                    f"A {self.bleed_mm} mm bleed on each side is larger than the "
+                    f"{min(width, height)} mm trim it surrounds."
+                )
+        if self.safe_margin_mm is not None and self.safe_margin_mm < 0:
+            errors["safe_margin_mm"] = "The safe margin cannot be negative."
+        elif (
+            self.safe_margin_mm is not None
+            and width
+            and height
+            and width > 0
+            and height > 0
+            and self.safe_margin_mm * 2 >= min(width, height)
+        ):
+            errors["safe_margin_mm"] = "The safe margin leaves no printable area inside the trim."
+        if self.min_dpi is not None and self.min_dpi < 72:
+            errors["min_dpi"] = (
+                f"{self.min_dpi} DPI is below 72, too coarse to print; use 72 or more."
+            )
+        if not isinstance(self.masks, list) or not all(_valid_mask(m) for m in self.masks):
+            errors["masks"] = (
+                'Masks must be a list of {"kind", "x", "y", "w", "h"} boxes in millimetres '
+                "with positive width and height."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+    # Sizes the print pipeline and the placement editor derive from the spec.
+    @property
+    def bleed_width_mm(self) -> Decimal:
+        return self.trim_width_mm + 2 * self.bleed_mm
+
+    @property
+    def bleed_height_mm(self) -> Decimal:
+        return self.trim_height_mm + 2 * self.bleed_mm
+
+    @property
+    def aspect_ratio(self) -> float:
+        return float(self.trim_width_mm / self.trim_height_mm)
+
+    def pixels_at(self, dpi: int | None = None, *, with_bleed: bool = True) -> tuple[int, int]:
+        """Pixel size of the print canvas at ``dpi`` (the spec's minimum by default)."""
+        dpi = dpi or self.min_dpi
+        w = self.bleed_width_mm if with_bleed else self.trim_width_mm
+        h = self.bleed_height_mm if with_bleed else self.trim_height_mm
+        return (round(w / MM_PER_INCH * dpi), round(h / MM_PER_INCH * dpi))
+
+
+def _valid_mask(mask: object) -> bool:
+    if not isinstance(mask, dict) or not {"kind", "x", "y", "w", "h"} <= mask.keys():
+        return False
+    try:
+        return float(mask["w"]) > 0 and float(mask["h"]) > 0
+    except (TypeError, ValueError):
+        return False
+
+
+class Product(models.Model):
+    """Something a design goes on (a mug, a poster, a phone case), sold in variants."""
+
+    title = models.CharField(max_length=120)
+    slug = models.SlugField(unique=True)
+    kind = models.CharField(max_length=20, choices=ProductKind.choices)
+    summary = models.CharField(max_length=240, blank=True)
+    sort_order = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["sort_order", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Variant(models.Model):
+    """A sellable size/model of a product with its SKU, price and print spec."""
+
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="variants")
+    name = models.CharField(max_length=120, help_text='e.g. "11 oz", "18 x 24 in", "iPhone 15"')
+    sku = models.CharField(max_length=40, unique=True)
+    print_spec = models.ForeignKey(PrintSpec, on_delete=models.PROTECT, related_name="variants")
+    price_minor = models.PositiveIntegerField(
+        validators=[MinValueValidator(1)], help_text="Price in minor units (cents)."
+    )
+    currency = models.CharField(max_length=3, default="USD")
+    is_active = models.BooleanField(default=True)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["product__sort_order", "sort_order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.product.title} – {self.name}"
+
+    def clean(self) -> None:
+        if self.currency and (len(self.currency) != 3 or not self.currency.isalpha()):
+            raise ValidationError({"currency": "Use a three-letter ISO currency code such as USD."})
+        self.currency = (self.currency or "").upper()
+
+    @property
+    def price_display(self) -> str:
+        return format_money(self.price_minor, self.currency)
+
+
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+
+
+def format_money(amount_minor: int, currency: str) -> str:
+    """``1999, "USD"`` -> ``"$19.99"``; unknown currencies get their code."""
+    symbol = CURRENCY_SYMBOLS.get(currency.upper())
+    value = f"{amount_minor // 100:,}.{amount_minor % 100:02d}"
+    return f"{symbol}{value}" if symbol else f"{value} {currency.upper()}"
