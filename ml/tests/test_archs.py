@@ -125,8 +125,9 @@ WRONG_FILES = {
     "truncated": (_truncated, "truncated"),
     "pickled_code": (lambda d: _save(d / "c.pth", {"w": _Evil()}), "refused for safety"),
     "plain_pickle_code": (
+        # A bare pickle (no torch archive) is refused before its code is reached.
         lambda d: (d / "c.pkl").write_bytes(pickle.dumps(_Evil())) and d / "c.pkl",
-        "refused for safety",
+        "'c.pkl'",
     ),
     "not_a_tensor_file": (
         lambda d: (d / "n.pth").write_text("not the weights you are looking for\n") and d / "n.pth",
