@@ -6,6 +6,7 @@ import os
 
 from django.core.management.base import BaseCommand
 
+from catalog.seed import seed_catalog
 from shop import seed
 
 
@@ -13,7 +14,8 @@ class Command(BaseCommand):
     help = "Create the demo site, home page and admin user (safe to run again)."
 
     def handle(self, *args: object, **options: object) -> None:
-        seed.seed_site()
+        home = seed.seed_site()
+        seed_catalog(home)
         creds = seed.seed_admin(
             username=os.environ.get("RETROCEL_ADMIN_USER", "admin"),
             password=os.environ.get("RETROCEL_ADMIN_PASSWORD") or None,
