@@ -10,9 +10,11 @@ from __future__ import annotations
 import os
 
 from celery import Celery
-from kombu import Queue
+from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
+
+QUEUES = ("default", "gpu")
 
 app = Celery("retrocel")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -52,7 +54,7 @@ def configure(app: Celery) -> None:
     from django.conf import settings
 
     conf = app.conf
-    conf.task_queues = (Queue("default"), Queue("gpu"))
+    conf.task_queues = tuple(Queue(name, Exchange(name), routing_key=name) for name in QUEUES)
     conf.task_default_queue = "default"
     conf.task_serializer = "json"
     conf.result_serializer = "json"

@@ -1,0 +1,204 @@
+"""Orders, their lines, audit trail, Stripe events, shipping rates and vendors.
+
+Status is changed only by ``orders.state.transition`` (one table of allowed
+moves, row lock, audit row). Lines snapshot what was bought so later
+catalogue edits never change an order.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from shop.storage import private_storage
+
+
+class OrderStatus(models.TextChoices):
+    PENDING_PAYMENT = "pending_payment", "Awaiting payment"
+    PAID = "paid", "Paid"
+    IN_PRODUCTION = "in_production", "In production"
+    SHIPPED = "shipped", "Shipped"
+    FAILED = "failed", "Payment failed"
+    CANCELLED = "cancelled", "Cancelled"
+    REFUNDED = "refunded", "Refunded"
+
+
+class Vendor(models.Model):
+    """A print vendor. Its users see only orders lines routed to it, in the vendor portal."""
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(unique=True)
+    email = models.EmailField(help_text="Where new-order notifications go.")
+    users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="vendors")
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProductRoute(models.Model):
+    """Which vendor prints a product (admin-editable routing)."""
+
+    product = models.OneToOneField("catalog.Product", on_delete=models.CASCADE, related_name="+")
+    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="routes")
+
+    def __str__(self) -> str:
+        return f"{self.product} -> {self.vendor}"
+
+
+class ShippingRate(models.Model):
+    """A flat shipping rate for a region, edited in the admin."""
+
+    code = models.SlugField(max_length=20, unique=True)
+    name = models.CharField(max_length=80)
+    amount_minor = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3, default="USD")
+    is_active = models.BooleanField(default=True)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def order_number() -> str:
+    return uuid.uuid4().hex[:10].upper()
+
+
+class Order(models.Model):
+    number = models.CharField(max_length=20, unique=True, default=order_number, editable=False)
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner_session = models.CharField(max_length=64, db_index=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="orders",
+    )
+    status = models.CharField(
+        max_length=20,
+        choices=OrderStatus.choices,
+        default=OrderStatus.PENDING_PAYMENT,
+        db_index=True,
+    )
+    email = models.EmailField()
+    ship_name = models.CharField(max_length=120)
+    ship_line1 = models.CharField(max_length=200)
+    ship_line2 = models.CharField(max_length=200, blank=True)
+    ship_city = models.CharField(max_length=100)
+    ship_postal_code = models.CharField(max_length=20)
+    ship_country = models.CharField(max_length=2)
+    shipping_rate = models.ForeignKey(ShippingRate, on_delete=models.PROTECT, related_name="+")
+    currency = models.CharField(max_length=3)
+    subtotal_minor = models.PositiveIntegerField()
+    shipping_minor = models.PositiveIntegerField()
+    total_minor = models.PositiveIntegerField()
+    refunded_minor = models.PositiveIntegerField(default=0)
+    payment_intent_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Order {self.number}"
+
+
+class LineStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    IN_PRODUCTION = "in_production", "In production"
+    SHIPPED = "shipped", "Shipped"
+
+
+class PrintStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    RENDERING = "rendering", "Rendering"
+    READY = "ready", "Ready"
+    FAILED = "failed", "Failed"
+
+
+def print_file_path(instance: OrderLine, filename: str) -> str:
+    return f"print/{instance.order.number}/{filename}"
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="lines")
+    design = models.ForeignKey(
+        "styling.Design", on_delete=models.PROTECT, related_name="order_lines"
+    )
+    quantity = models.PositiveIntegerField()
+    # Snapshot of what was bought.
+    product_title = models.CharField(max_length=120)
+    variant_name = models.CharField(max_length=120)
+    sku = models.CharField(max_length=40)
+    unit_price_minor = models.PositiveIntegerField()
+    print_spec = models.JSONField(help_text="The print spec at the time of purchase.")
+    style_name = models.CharField(max_length=80)
+    # Fulfilment.
+    vendor = models.ForeignKey(
+        Vendor, null=True, blank=True, on_delete=models.PROTECT, related_name="lines"
+    )
+    status = models.CharField(max_length=20, choices=LineStatus.choices, default=LineStatus.PENDING)
+    carrier = models.CharField(max_length=60, blank=True)
+    tracking_number = models.CharField(max_length=80, blank=True)
+    # Print file.
+    print_status = models.CharField(
+        max_length=20, choices=PrintStatus.choices, default=PrintStatus.NOT_STARTED
+    )
+    print_file = models.FileField(storage=private_storage, upload_to=print_file_path, blank=True)
+    print_error = models.CharField(max_length=300, blank=True)
+    preflight = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order.number}/{self.pk} {self.sku} x{self.quantity}"
+
+    @property
+    def total_minor(self) -> int:
+        return self.unit_price_minor * self.quantity
+
+
+class OrderEvent(models.Model):
+    """Audit trail: every status change, download and notable action on an order."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    line = models.ForeignKey(
+        OrderLine, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=20, blank=True)
+    to_status = models.CharField(max_length=20, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order.number}: {self.kind}"
+
+
+class StripeEvent(models.Model):
+    """Each Stripe webhook event id is applied once: the unique constraint is the guard."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=80)
+    payload = models.JSONField()
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"
