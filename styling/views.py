@@ -68,7 +68,8 @@ def _private_file(field, *, content_type: str, filename: str | None = None) -> F
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
     limits = upload_limits()
-    form = UploadForm(request.POST or None, request.FILES or None, max_bytes=limits.max_bytes)
+    bound = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = UploadForm(*bound, max_bytes=limits.max_bytes)
     variants = list(selectors.variants_on_sale())
     chosen = request.POST.get("variant") or request.GET.get("variant") or ""
     if request.method == "POST" and form.is_valid():
@@ -127,7 +128,8 @@ def choose_style(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     initial = {"strength": 1.0}
     if request.GET.get("style"):
         initial["style"] = request.GET["style"]
-    form = StyleChoiceForm(request.POST or None, styles=styles, initial=initial)
+    bound = (request.POST,) if request.method == "POST" else ()
+    form = StyleChoiceForm(*bound, styles=styles, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             job = services.start_job(
@@ -247,7 +249,8 @@ def place(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     initial = {"scale": 1.0, "offset_x": 0.0, "offset_y": 0.0}
     if default_variant:
         initial["variant"] = default_variant
-    form = PlacementForm(request.POST or None, variants=variants_qs, initial=initial)
+    bound = (request.POST,) if request.method == "POST" else ()
+    form = PlacementForm(*bound, variants=variants_qs, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.create_design(
