@@ -320,6 +320,7 @@ def run_job(*, job_id: uuid.UUID | str, task_id: str = "") -> StylingJob:
         if storage.exists(name):  # a re-run after re-queue: same deterministic name
             storage.delete(name)
         saved = storage.save(name, ContentFile(png.getvalue()))
+        finished = timezone.now()
         if not transition(
             job,
             JobStatus.DONE,
@@ -328,8 +329,8 @@ def run_job(*, job_id: uuid.UUID | str, task_id: str = "") -> StylingJob:
             result=saved,
             stage="done",
             progress=100,
-            finished_at=timezone.now(),
-            heartbeat_at=timezone.now(),
+            finished_at=finished,
+            heartbeat_at=finished,
         ):
             raise JobSuperseded(str(job.pk))
     except JobSuperseded:
