@@ -32,7 +32,7 @@ from styling.exceptions import (
     JobSuperseded,
     PrintQualityTooLow,
     StyleNotAvailable,
-    StyleNotOrderable,
+    StyleNotSellable,
     TransientStylingError,
     UploadRejected,
     VariantNotAvailable,
@@ -48,6 +48,7 @@ __all__ = [
     "CropBox",
     "StyleNotOrderable",
     "assert_style_orderable",
+    "not_orderable_reason",
     "create_design",
     "create_upload",
     "fail_job",
@@ -80,15 +81,33 @@ STAGE_LABELS = {
 
 
 # --- Licence gate -------------------------------------------------------------------------------
-def assert_style_orderable(style: Style) -> None:
-    """A style can be sold only when it is enabled and its licence allows commercial use."""
+class StyleNotOrderable(Exception):
+    """A style shoppers may preview but not buy; ``reason`` is written for the shopper."""
+
+    def __init__(self, style: Style, reason: str) -> None:
+        super().__init__(reason)
+        self.style = style
+        self.reason = reason
+
+
+def not_orderable_reason(style: Style) -> str | None:
+    """Why ``style`` cannot be ordered, or ``None`` when it can."""
     if not style.is_enabled:
-        raise StyleNotOrderable(f"The style “{style.name}” is not available any more.")
+        return f"The {style.name} style is no longer offered, so it cannot be printed."
     if not style.commercial_use_allowed:
-        raise StyleNotOrderable(
-            f"The style “{style.name}” can be previewed but not printed: its licence "
-            f"({style.licence}) does not allow selling prints. Please pick another style."
+        licence = f" ({style.licence})" if style.licence else ""
+        return (
+            f"The {style.name} style is for previews only: its licence{licence} does not "
+            "allow commercial use, so we cannot print or sell it. Pick another style to order."
         )
+    return None
+
+
+def assert_style_orderable(style: Style) -> None:
+    """Raise :class:`StyleNotOrderable` with the shopper-facing reason unless ``style`` can be sold."""
+    reason = not_orderable_reason(style)
+    if reason is not None:
+        raise StyleNotOrderable(style, reason)
 
 
 # --- Uploads ------------------------------------------------------------------------------------
@@ -472,13 +491,15 @@ def create_design(*, job: StylingJob, variant: Variant, placement: Placement) ->
     """Save a styled image placed on a variant (what "Add to cart" creates), with its mockup.
 
     Raises:
-        JobNotReady, VariantNotAvailable, StyleNotOrderable, PrintQualityTooLow.
+        JobNotReady, VariantNotAvailable, StyleNotSellable (licence gate), PrintQualityTooLow.
     """
     if job.status != JobStatus.DONE or not job.result:
         raise JobNotReady("The styled picture is not ready yet.")
     if not (variant.is_active and variant.product.is_active):
         raise VariantNotAvailable(f"{variant} is not on sale at the moment.")
-    assert_style_orderable(job.style)
+    reason = not_orderable_reason(job.style)
+    if reason is not None:
+        raise StyleNotSellable(reason)
     quality = print_quality(job, variant, placement)
     if not quality.ok:
         raise PrintQualityTooLow(quality.message, dpi=quality.dpi, min_dpi=quality.min_dpi)

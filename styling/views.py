@@ -169,11 +169,7 @@ def job_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 def _orderable_error(job: StylingJob) -> str:
-    try:
-        services.assert_style_orderable(job.style)
-    except StylingError as exc:
-        return exc.message
-    return ""
+    return services.not_orderable_reason(job.style) or ""
 
 
 @require_GET

@@ -10,7 +10,7 @@ from django.utils import timezone
 from PIL import Image, ImageChops
 
 from styling import services
-from styling.exceptions import StyleNotAvailable, StyleNotOrderable
+from styling.exceptions import StyleNotAvailable
 from styling.models import JobStatus, StylingJob, StylingJobEvent
 from styling.tests.factories import StyleFactory
 
@@ -157,17 +157,6 @@ def test_watchdog_fails_a_job_nobody_picked_up(small_upload, style) -> None:
     services.watchdog_sweep()
     job.refresh_from_db()
     assert (job.status, job.error_message) == ("failed", services.NOT_PICKED_UP)
-
-
-def test_licence_gate_refuses_styles_without_commercial_rights() -> None:
-    style = StyleFactory(name="Shinkai", licence="CC BY-NC 4.0", commercial_use_allowed=False)
-    with pytest.raises(StyleNotOrderable) as caught:
-        services.assert_style_orderable(style)
-    assert caught.value.message == (
-        "The style “Shinkai” can be previewed but not printed: its licence (CC BY-NC 4.0) "
-        "does not allow selling prints. Please pick another style."
-    )
-    services.assert_style_orderable(StyleFactory(commercial_use_allowed=True))
 
 
 def test_job_events_are_ordered_audit_rows(small_upload, style) -> None:

@@ -218,7 +218,9 @@ def test_a_non_commercial_style_can_be_previewed_but_not_added(client: Client, s
         {"variant": sticker.pk, "scale": "1", "offset_x": "0", "offset_y": "0"},
     )
     assert response.status_code == 400
-    assert "can be previewed but not printed" in response.content.decode()
+    assert "The Paprika style is for previews only: its licence (CC BY-NC 4.0)" in (
+        response.content.decode()
+    )
     assert Design.objects.count() == 0
 
 

@@ -6,14 +6,25 @@ import os
 
 from django.core.management.base import BaseCommand
 
+from catalog.seed import seed_catalog
 from shop import seed
+from styling.seed import seed_styles
 
 
 class Command(BaseCommand):
     help = "Create the demo site, home page and admin user (safe to run again)."
 
+    def add_arguments(self, parser: object) -> None:
+        parser.add_argument(
+            "--samples-now",
+            action="store_true",
+            help="Render style samples here instead of queueing them for the worker.",
+        )
+
     def handle(self, *args: object, **options: object) -> None:
-        seed.seed_site()
+        home = seed.seed_site()
+        seed_catalog(home)
+        seed_styles(home, samples_now=bool(options.get("samples_now")))
         creds = seed.seed_admin(
             username=os.environ.get("RETROCEL_ADMIN_USER", "admin"),
             password=os.environ.get("RETROCEL_ADMIN_PASSWORD") or None,
