@@ -124,3 +124,12 @@ def test_invalid_placements_are_refused_with_a_reason(data: dict, message: str) 
     with pytest.raises(PlacementInvalid) as caught:
         Placement.from_mapping(data)
     assert caught.value.message == message
+
+
+@pytest.mark.parametrize("offset_x", [0.0493, -0.0493, 0.31234, 0.9999])
+def test_compose_with_fractional_edges_stays_inside_the_image(offset_x: float) -> None:
+    # Edges that round outward used to ask Pillow for a negative source box
+    canvas = compose(
+        half_red_half_blue(), Spec(), Placement(scale=1.2, offset_x=offset_x), (223, 121)
+    )
+    assert canvas.size == (223, 121)
