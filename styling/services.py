@@ -40,7 +40,7 @@ from styling.exceptions import (
 from styling.mockups import render_preview
 from styling.models import Design, JobStatus, Style, StylingJob, StylingJobEvent, Upload
 from styling.placement import Placement, effective_dpi, max_scale_for_dpi
-from styling.selectors import Owner
+from styling.selectors import SESSION_OWNER_KEY, Owner
 
 log = logging.getLogger(__name__)
 
@@ -187,6 +187,23 @@ def _delete_files(*fields: Any) -> None:
     for field in fields:
         if field and field.name:
             field.storage.delete(field.name)
+
+
+def adopt_on_login(sender: object, request: Any, user: Any, **kwargs: object) -> None:
+    """``user_logged_in`` receiver: rows of the pre-login session key follow the new key.
+
+    Django gives the session a new key at sign-in (against session fixation); the session
+    data survives, including the key the shopper's uploads were made under.
+    """
+    if request is None or not hasattr(request, "session"):
+        return
+    old = request.session.get(SESSION_OWNER_KEY)
+    new = request.session.session_key
+    if not old or not new or old == new:
+        return
+    Upload.objects.filter(owner_session=old).update(owner_session=new)
+    Upload.objects.filter(owner_session=new, owner_user__isnull=True).update(owner_user=user)
+    request.session[SESSION_OWNER_KEY] = new
 
 
 # --- Jobs: the state machine ----------------------------------------------------------------------

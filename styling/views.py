@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from PIL import Image
 
-from styling import selectors, services
+from styling import hooks, selectors, services
 from styling.engine import upload_limits
 from styling.exceptions import StylingError, UploadRejected
 from styling.forms import (
@@ -249,7 +249,7 @@ def place(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     form = PlacementForm(*bound, variants=variants_qs, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.create_design(
+            design = services.create_design(
                 job=job,
                 variant=form.cleaned_data["variant"],
                 placement=form.cleaned_data["placement"],
@@ -257,8 +257,10 @@ def place(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         except StylingError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "Saved to your designs.")
-            return redirect("styling:designs")
+            next_url = hooks.design_added(request, design)
+            if next_url is None:
+                messages.success(request, "Saved to your designs.")
+            return redirect(next_url or reverse("styling:designs"))
     width, height = services.result_size(job)
     return render(
         request,

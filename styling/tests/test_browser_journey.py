@@ -121,7 +121,7 @@ def test_upload_crop_style_progress_compare_place_add(
     page.mouse.move(box["x"] + box["width"] * 0.3, box["y"] + box["height"] * 0.5, steps=5)
     page.mouse.up()
     clip = page.eval_on_selector("#compare-after", "el => el.style.clipPath")
-    assert clip.startswith("inset(0px 0px 0px 3") or clip.startswith("inset(0 0 0 3"), clip
+    assert clip.startswith(("inset(0px 0px 0px 3", "inset(0 0 0 3")), clip
     shot(page, "05-before-after")
 
     # 6. Placement editor on the mug: the badge says the print is sharp; drag the picture
@@ -150,9 +150,14 @@ def test_upload_crop_style_progress_compare_place_add(
 
     # 7. Add: a Design with the mug, the placement and the DPI the badge showed
     page.click("#add-design")
-    page.wait_for_url("**/create/designs/")
-    assert "Saved to your designs." in page.content()
-    shot(page, "07-my-designs")
+    page.wait_for_url("**/cart/")
+    assert "Added to your cart (1 × Ceramic mug – 11 oz)" in page.content()
+    shot(page, "07-cart")
+    page.goto(f"{live_server.url}/create/designs/")
+    page.wait_for_function(
+        "Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
+    )
+    shot(page, "08-my-designs")
     design = Design.objects.get()
     assert design.variant == mug and design.job == job
     assert design.placement["offset_x"] == pytest.approx(offset_x)

@@ -58,7 +58,7 @@ def journey(client: Client, style, sticker):
         f"/create/jobs/{job.pk}/place/",
         {"variant": sticker.pk, "scale": "1", "offset_x": "0", "offset_y": "0"},
     )
-    assert response.status_code == 302 and response["Location"] == "/create/designs/"
+    assert response.status_code == 302 and response["Location"] == "/cart/"
     return upload, StylingJob.objects.get(pk=job.pk), Design.objects.get()
 
 
@@ -112,9 +112,19 @@ def test_a_signed_in_user_sees_their_rows_from_another_browser(style) -> None:
 
 def test_uploads_survive_signing_in_mid_journey(client: Client, style) -> None:
     upload = upload_via(client)
+    assert upload.owner_session == client.session.session_key
     user = get_user_model().objects.create_user("ren", password="pw-123456789")
-    client.force_login(user)  # the session key changes; the owner token in it does not
+    client.force_login(user)  # Django gives the session a new key at sign-in
+    upload.refresh_from_db()
+    assert upload.owner_session == client.session.session_key
+    assert upload.owner_user == user
     assert client.get(f"/create/uploads/{upload.pk}/").status_code == 200
+
+
+def test_add_to_cart_puts_the_design_in_the_orders_cart(client: Client, journey) -> None:
+    _upload, _job, design = journey
+    assert client.session["retrocel_cart"] == {str(design.pk): 1}
+    assert f"{design.variant}" in client.get("/cart/").content.decode()
 
 
 def test_style_picker_shows_enabled_styles_with_the_licence_gate(client: Client) -> None:

@@ -7,6 +7,7 @@ import os
 from django.core.management.base import BaseCommand
 
 from catalog.seed import seed_catalog
+from orders.seed import seed_orders
 from shop import seed
 from styling.seed import seed_styles
 
@@ -34,4 +35,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Admin user: {creds.username}  password: {creds.password}")
         else:
             self.stdout.write(f"Admin user {creds.username} already exists (password unchanged).")
+        # After the catalog: routes every product to the demo vendor.
+        vendor = seed_orders(vendor_password=os.environ.get("RETROCEL_VENDOR_PASSWORD") or None)
+        if vendor.password:
+            self.stdout.write(f"Vendor portal user: {vendor.username}  password: {vendor.password}")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))
