@@ -36,6 +36,19 @@ def _filesystem_transport_options() -> dict[str, str]:
     }
 
 
+def beat_schedule() -> dict[str, dict[str, object]]:
+    """Periodic tasks (run by ``celery beat``, or ``worker -B`` in the embedded stack)."""
+    from django.conf import settings
+
+    return {
+        "styling-watchdog": {
+            "task": "styling.watchdog_sweep",
+            "schedule": float(settings.STYLING_WATCHDOG_INTERVAL_SECONDS),
+        },
+        "styling-housekeeping": {"task": "styling.housekeeping", "schedule": 60.0 * 60},
+    }
+
+
 def configure(app: Celery) -> None:
     """Apply the settings we never want to vary between environments."""
     from django.conf import settings
@@ -55,6 +68,7 @@ def configure(app: Celery) -> None:
     conf.task_time_limit = settings.CELERY_TASK_TIME_LIMIT
     conf.broker_connection_retry_on_startup = True
     conf.timezone = settings.TIME_ZONE
+    conf.beat_schedule = beat_schedule()
     if str(conf.broker_url).startswith("filesystem"):
         conf.broker_transport_options = _filesystem_transport_options()
         if str(conf.result_backend).startswith("file://"):

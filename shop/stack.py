@@ -21,7 +21,9 @@ def processes(*, host: str, port: int) -> list[tuple[str, list[str], dict[str, s
         (
             "worker",
             [python, "-m", "celery", "-A", "shop", "worker", "-Q", "default,gpu", "-c", "1",
-             "-l", "INFO", "-n", "embedded@%h", "--without-gossip", "--without-mingle"],
+             "-l", "INFO", "-n", "embedded@%h", "--without-gossip", "--without-mingle",
+             # -B: the embedded worker also runs beat (watchdog, housekeeping).
+             "-B", "-s", str(settings.VAR_DIR / "celerybeat-schedule")],
             {},
         ),
     ] + _stripe_emulator(python, host=host, port=port)  # fmt: skip
