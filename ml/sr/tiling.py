@@ -117,9 +117,12 @@ def _sr_pass_once(
             if progress is not None:
                 progress(stage, done / n_tiles)
         flush_end = ys[r + 1] * scale if r + 1 < len(ys) else h * scale
-        rows = band[: flush_end - band_top]
-        denom = norm_y[band_top:flush_end, None, None] * norm_x[None, :, None]
-        out[band_top:flush_end] = np.clip(rows / denom * 255.0 + 0.5, 0, 255).astype(np.uint8)
+        rows = band[: flush_end - band_top]  # final rows; in-place keeps temporaries small
+        rows /= norm_y[band_top:flush_end, None, None] * norm_x[None, :, None]
+        rows *= 255.0
+        rows += 0.5
+        np.clip(rows, 0.0, 255.0, out=rows)
+        out[band_top:flush_end] = rows  # truncating cast of x + 0.5 = round half up
 
 
 def sr_pass(
