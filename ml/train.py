@@ -107,7 +107,9 @@ def main(argv: list[str] | None = None) -> int:
         # Everything but the upsampler transfers between scales.
         state = {k: v for k, v in init["state_dict"].items() if not k.startswith("UPNet")}
         missing, _ = model.load_state_dict(state, strict=False)
-        log.info("Initialised from %s; fresh: %s", args.init, sorted({m.split(".")[0] for m in missing}))
+        log.info(
+            "Initialised from %s; fresh: %s", args.init, sorted({m.split(".")[0] for m in missing})
+        )
 
     n_params = sum(p.numel() for p in model.parameters())
     log.info("RDN %s, %d parameters, device %s", config, n_params, dev.device)
@@ -162,12 +164,18 @@ def main(argv: list[str] | None = None) -> int:
             elapsed = time.perf_counter() - t0
             rate = (done - start) / elapsed
             psnr = 10 * math.log10(1 / max(run_mse / run_n, 1e-12))
-            row = [done, f"{run_loss / run_n:.5f}", f"{psnr:.2f}", f"{lr_now:.2e}", f"{elapsed:.0f}", f"{rate:.3f}"]
+            row = [
+                done,
+                f"{run_loss / run_n:.5f}",
+                f"{psnr:.2f}",
+                f"{lr_now:.2e}",
+                f"{elapsed:.0f}",
+                f"{rate:.3f}",
+            ]
             writer.writerow(row)
             csv_file.flush()
             print(
-                f"step {done}/{args.iters} loss {row[1]} psnr {row[2]} lr {row[3]} "
-                f"{rate:.2f} it/s",
+                f"step {done}/{args.iters} loss {row[1]} psnr {row[2]} lr {row[3]} {rate:.2f} it/s",
                 flush=True,
             )
             run_loss, run_mse, run_n = 0.0, 0.0, 0

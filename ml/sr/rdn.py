@@ -52,7 +52,9 @@ class DenseLayer(nn.Module):
 
     def __init__(self, in_channels: int, growth: int) -> None:
         super().__init__()
-        self.conv = nn.Sequential(nn.Conv2d(in_channels, growth, 3, padding=1), nn.ReLU(inplace=True))
+        self.conv = nn.Sequential(
+            nn.Conv2d(in_channels, growth, 3, padding=1), nn.ReLU(inplace=True)
+        )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return torch.cat((x, self.conv(x)), dim=1)

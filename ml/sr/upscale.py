@@ -79,7 +79,9 @@ def load_rdn(weights: str | Path | None = None) -> RDN:
     return _load_cached(str(Path(weights or SHIPPED_WEIGHTS).resolve()))
 
 
-_prepared: weakref.WeakKeyDictionary[torch.nn.Module, dict[tuple[str, torch.dtype], torch.nn.Module]]
+_prepared: weakref.WeakKeyDictionary[
+    torch.nn.Module, dict[tuple[str, torch.dtype], torch.nn.Module]
+]
 _prepared = weakref.WeakKeyDictionary()
 
 
@@ -98,7 +100,9 @@ def _on_device(model: torch.nn.Module, info: DeviceInfo) -> torch.nn.Module:
     return per_model[key]
 
 
-def _resolve(model: RDN | None, device: str | torch.device | DeviceInfo | None) -> tuple[torch.nn.Module, DeviceInfo]:
+def _resolve(
+    model: RDN | None, device: str | torch.device | DeviceInfo | None
+) -> tuple[torch.nn.Module, DeviceInfo]:
     if isinstance(device, DeviceInfo):
         info = device
     else:
@@ -117,7 +121,12 @@ def plan_passes(in_w: int, in_h: int, width: int, height: int, model_scale: int)
 
 
 def _sr(
-    rgb: np.ndarray, model: torch.nn.Module, passes: int, tile: int, overlap: int, progress: Progress | None
+    rgb: np.ndarray,
+    model: torch.nn.Module,
+    passes: int,
+    tile: int,
+    overlap: int,
+    progress: Progress | None,
 ) -> np.ndarray:
     with torch.inference_mode():
         for i in range(passes):
