@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
                 f"{run_loss / run_n:.5f}",
                 f"{psnr:.2f}",
                 f"{lr_now:.2e}",
-                f"{elapsed:.0f}",
+                f"{prior_elapsed + elapsed:.0f}",
                 f"{rate:.3f}",
             ]
             writer.writerow(row)
