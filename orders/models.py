@@ -10,6 +10,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from shop.storage import private_storage
@@ -58,6 +59,12 @@ class ShippingRate(models.Model):
     name = models.CharField(max_length=80)
     amount_minor = models.PositiveIntegerField()
     currency = models.CharField(max_length=3, default="USD")
+    countries = models.CharField(
+        max_length=600,
+        blank=True,
+        help_text="Two-letter country codes this rate covers, comma-separated (e.g. US). "
+        "Leave empty for the rate that covers every other country.",
+    )
     is_active = models.BooleanField(default=True)
     sort_order = models.PositiveIntegerField(default=0)
 
@@ -66,6 +73,19 @@ class ShippingRate(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        codes = self.country_codes
+        if any(len(c) != 2 or not c.isalpha() for c in codes):
+            raise ValidationError(
+                {"countries": "Use two-letter country codes separated by commas, e.g. US, CA."}
+            )
+        self.countries = ",".join(codes)
+        self.currency = (self.currency or "").upper()
+
+    @property
+    def country_codes(self) -> list[str]:
+        return [c.strip().upper() for c in self.countries.split(",") if c.strip()]
 
 
 def order_number() -> str:
@@ -105,6 +125,8 @@ class Order(models.Model):
     payment_intent_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     paid_at = models.DateTimeField(null=True, blank=True)
+    # Claimed by the confirmation-email task so a retried or duplicated task sends one email.
+    confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     ready_for_production_at = models.DateTimeField(
         null=True,
         blank=True,
@@ -116,6 +138,10 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return f"Order {self.number}"
+
+    @property
+    def refundable_minor(self) -> int:
+        return max(self.total_minor - self.refunded_minor, 0)
 
 
 class LineStatus(models.TextChoices):

@@ -187,6 +187,43 @@ CELERY_FILESYSTEM_DIR = Path(
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 
+# --- Payments (Stripe) ----------------------------------------------------------------------------
+# Development and tests talk to the local Stripe emulator (orders/emulator, localstripe) over HTTP;
+# an empty STRIPE_API_BASE means real Stripe. Production refuses to start without real secrets.
+SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="USD").upper()
+if PRODUCTION:
+    STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+    STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="")
+    STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+    STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="")
+    if not STRIPE_SECRET_KEY.startswith(("sk_live_", "sk_test_", "rk_live_", "rk_test_")):
+        raise ImproperlyConfigured(
+            "STRIPE_SECRET_KEY must be set to a Stripe secret key in production"
+        )
+    if not STRIPE_PUBLISHABLE_KEY.startswith(("pk_live_", "pk_test_")):
+        raise ImproperlyConfigured("STRIPE_PUBLISHABLE_KEY must be set in production")
+    if not STRIPE_WEBHOOK_SECRET.startswith("whsec_"):
+        raise ImproperlyConfigured("STRIPE_WEBHOOK_SECRET must be set (whsec_...) in production")
+    if STRIPE_API_BASE:
+        raise ImproperlyConfigured(
+            "STRIPE_API_BASE (the local emulator) must be empty in production"
+        )
+else:
+    STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="sk_test_localstripe")
+    STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="pk_test_localstripe")
+    STRIPE_WEBHOOK_SECRET = env.str(
+        "STRIPE_WEBHOOK_SECRET", default="whsec_localstripe_development"
+    )
+    STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="http://127.0.0.1:8420").rstrip("/")
+STRIPE_JS_URL = env.str(
+    "STRIPE_JS_URL",
+    default=f"{STRIPE_API_BASE}/js.stripe.com/v3/"
+    if STRIPE_API_BASE
+    else "https://js.stripe.com/v3/",
+)
+# Seconds a webhook signature stays valid (Stripe's own default tolerance).
+STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
+
 # --- Wagtail --------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Retrocel"
 WAGTAILADMIN_BASE_URL = SITE_URL

@@ -26,7 +26,10 @@ if settings.SERVE_MEDIA:
         re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
     ]
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [
+    path("", include("orders.urls")),
+    path("", include(wagtail_urls)),
+]
 
 handler404 = "shop.views.page_not_found"
 handler500 = "shop.views.server_error"

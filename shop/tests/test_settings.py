@@ -17,6 +17,9 @@ PROD_ENV = {
     "SECRET_KEY": "x" * 50 + "-a-real-looking-secret-key-for-the-deploy-check",
     "ALLOWED_HOSTS": "shop.retrocel.example",
     "DATABASE_URL": "sqlite:////tmp/retrocel-deploy-check.sqlite3",
+    "STRIPE_SECRET_KEY": "sk_live_deploycheck",
+    "STRIPE_PUBLISHABLE_KEY": "pk_live_deploycheck",
+    "STRIPE_WEBHOOK_SECRET": "whsec_deploycheck",
 }
 
 

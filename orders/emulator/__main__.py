@@ -1,0 +1,3 @@
+from orders.emulator.server import main
+
+main()

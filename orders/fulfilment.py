@@ -1,0 +1,22 @@
+"""Hand-off from payment to print: what happens once an order is paid.
+
+``orders.state`` calls ``on_order_paid`` after the commit that made the order
+``paid`` (exactly once per order: the state machine allows that move once).
+Vendor routing and notification belong to the print pipeline
+(``orders.printing``), which the rendering task calls.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from orders.models import OrderEvent
+
+
+def on_order_paid(order_id: int) -> None:
+    """Record that print files were requested and enqueue their rendering after commit."""
+    from orders.tasks import render_order_print_files
+
+    with transaction.atomic():
+        OrderEvent.objects.create(order_id=order_id, kind="print_requested")
+        transaction.on_commit(lambda: render_order_print_files.delay(order_id))

@@ -1,0 +1,278 @@
+"""Checkout, payment sessions, cancellation and refunds.
+
+``start_checkout`` turns the session's cart into a pending order whose lines
+snapshot what is bought, in one transaction, from database prices only.
+``payment_session`` creates (or re-reads) the order's Stripe PaymentIntent for
+exactly ``total_minor``, with an idempotency key derived from the order id.
+The order becomes ``paid`` only from a verified webhook (``orders.webhooks``).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+
+from orders import state, stripe_gateway
+from orders.cart import CartSummary
+from orders.exceptions import (
+    CheckoutUnavailable,
+    CurrencyMismatch,
+    DesignNotOrderable,
+    EmptyCart,
+    NoShippingRate,
+    RefundNotAllowed,
+)
+from orders.models import Order, OrderEvent, OrderLine, OrderStatus
+from orders.selectors import shipping_rate_for
+
+log = logging.getLogger(__name__)
+
+PAYABLE = (OrderStatus.PENDING_PAYMENT, OrderStatus.FAILED)
+REFUNDABLE = (OrderStatus.PAID, OrderStatus.IN_PRODUCTION, OrderStatus.SHIPPED)
+
+
+@dataclass(frozen=True)
+class ShippingDetails:
+    email: str
+    name: str
+    line1: str
+    city: str
+    postal_code: str
+    country: str
+    line2: str = ""
+
+
+@dataclass(frozen=True)
+class PaymentSession:
+    """What the payment page needs to let Stripe.js confirm the card."""
+
+    order: Order
+    client_secret: str
+    publishable_key: str
+    js_url: str
+
+
+def _print_spec_snapshot(spec) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    return {
+        "name": spec.name,
+        "trim_width_mm": str(spec.trim_width_mm),
+        "trim_height_mm": str(spec.trim_height_mm),
+        "bleed_mm": str(spec.bleed_mm),
+        "safe_margin_mm": str(spec.safe_margin_mm),
+        "min_dpi": spec.min_dpi,
+        "is_wrap": spec.is_wrap,
+        "masks": spec.masks,
+        "mockup": spec.mockup,
+    }
+
+
+def _matches(order: Order, cart: CartSummary, details: ShippingDetails, rate_id: int) -> bool:
+    """Is ``order`` exactly what checking out ``cart`` to ``details`` would create now?"""
+    wanted = sorted(
+        (str(line.design.pk), line.quantity, line.unit_price_minor) for line in cart.lines
+    )
+    have = sorted(
+        (str(line.design_id), line.quantity, line.unit_price_minor) for line in order.lines.all()
+    )
+    return (
+        wanted == have
+        and order.shipping_rate_id == rate_id
+        and order.currency == cart.currency
+        and (
+            order.email,
+            order.ship_name,
+            order.ship_line1,
+            order.ship_line2,
+            order.ship_city,
+            order.ship_postal_code,
+            order.ship_country,
+        )
+        == (
+            details.email,
+            details.name,
+            details.line1,
+            details.line2,
+            details.city,
+            details.postal_code,
+            details.country,
+        )
+    )
+
+
+def start_checkout(
+    *,
+    cart: CartSummary,
+    details: ShippingDetails,
+    session_key: str,
+    user=None,  # type: ignore[no-untyped-def]
+    previous_order_id: int | None = None,
+) -> Order:
+    """Create the pending order for ``cart`` (or reuse the identical previous one).
+
+    ``cart`` must come from ``orders.cart.price`` (database prices). A different
+    previous order of this session that is still unpaid is abandoned.
+    """
+    if cart.is_empty:
+        raise EmptyCart()
+    if cart.problems:
+        raise DesignNotOrderable(cart.problems[0])
+    rate = shipping_rate_for(details.country)
+    if rate is None:
+        raise NoShippingRate(details.country)
+    if rate.currency.upper() != cart.currency:
+        raise CurrencyMismatch(
+            f"Shipping to {details.country} is priced in {rate.currency}, "
+            f"but the shop charges in {cart.currency}."
+        )
+    previous = (
+        Order.objects.filter(pk=previous_order_id, owner_session=session_key, status__in=PAYABLE)
+        .prefetch_related("lines")
+        .first()
+        if previous_order_id
+        else None
+    )
+    if previous is not None and _matches(previous, cart, details, rate.pk):
+        return previous
+    with transaction.atomic():
+        order = Order.objects.create(
+            owner_session=session_key,
+            user=user if user is not None and user.is_authenticated else None,
+            email=details.email,
+            ship_name=details.name,
+            ship_line1=details.line1,
+            ship_line2=details.line2,
+            ship_city=details.city,
+            ship_postal_code=details.postal_code,
+            ship_country=details.country,
+            shipping_rate=rate,
+            currency=cart.currency,
+            subtotal_minor=cart.subtotal_minor,
+            shipping_minor=rate.amount_minor,
+            total_minor=cart.subtotal_minor + rate.amount_minor,
+        )
+        OrderLine.objects.bulk_create(
+            [
+                OrderLine(
+                    order=order,
+                    design=line.design,
+                    quantity=line.quantity,
+                    product_title=line.design.variant.product.title,
+                    variant_name=line.design.variant.name,
+                    sku=line.design.variant.sku,
+                    unit_price_minor=line.unit_price_minor,
+                    print_spec=_print_spec_snapshot(line.design.variant.print_spec),
+                    style_name=line.design.job.style.name,
+                )
+                for line in cart.lines
+            ]
+        )
+        OrderEvent.objects.create(
+            order=order, kind="created", to_status=order.status, note=f"{len(cart.lines)} lines"
+        )
+    if previous is not None:
+        abandon(previous, note=f"Replaced by order {order.number} at checkout.")
+    return order
+
+
+def payment_session(order: Order) -> PaymentSession:
+    """Create the order's PaymentIntent once (idempotency key from our ids), or re-read it."""
+    if order.status not in PAYABLE:
+        raise CheckoutUnavailable(f"Order {order.number} is {order.get_status_display().lower()}.")
+    if order.payment_intent_id:
+        intent = stripe_gateway.retrieve_payment_intent(order.payment_intent_id)
+    else:
+        intent = stripe_gateway.create_payment_intent(
+            amount_minor=order.total_minor,
+            currency=order.currency,
+            metadata={"order_id": str(order.pk), "order_number": order.number},
+            idempotency_key=f"retrocel-order-{order.pk}-payment-intent",
+        )
+        Order.objects.filter(pk=order.pk, payment_intent_id__isnull=True).update(
+            payment_intent_id=intent.id
+        )
+        order.refresh_from_db(fields=["payment_intent_id"])
+        if order.payment_intent_id != intent.id:  # a concurrent request stored its own first
+            intent = stripe_gateway.retrieve_payment_intent(order.payment_intent_id)
+        else:
+            OrderEvent.objects.create(order=order, kind="payment_intent_created", note=intent.id)
+    if intent.amount_minor != order.total_minor or intent.currency != order.currency:
+        log.error("order %s: intent %s amount differs", order.number, intent.id)
+        raise CheckoutUnavailable(
+            "This payment no longer matches the order; please check out again."
+        )
+    if intent.status in ("succeeded", "processing"):
+        raise CheckoutUnavailable(f"Order {order.number} has already been paid.")
+    if intent.status == "canceled":
+        raise CheckoutUnavailable(f"Order {order.number} was cancelled; please check out again.")
+    return PaymentSession(
+        order=order,
+        client_secret=intent.client_secret,
+        publishable_key=settings.STRIPE_PUBLISHABLE_KEY,
+        js_url=settings.STRIPE_JS_URL,
+    )
+
+
+def abandon(order: Order, *, note: str = "", actor=None) -> None:  # type: ignore[no-untyped-def]
+    """Give up an unpaid order: cancel its PaymentIntent (the webhook then cancels the order).
+
+    Without an intent there is nothing Stripe could still charge, so the order
+    is cancelled at once. A failure to reach Stripe is logged: the intent can
+    still be paid, and its webhook would then mark the order paid.
+    """
+    if order.status not in PAYABLE:
+        return
+    if not order.payment_intent_id:
+        state.transition(order, OrderStatus.CANCELLED, actor=actor, note=note)
+        return
+    try:
+        stripe_gateway.cancel_payment_intent(
+            order.payment_intent_id, idempotency_key=f"retrocel-order-{order.pk}-cancel"
+        )
+    except stripe_gateway.GatewayError as exc:
+        log.warning("order %s: could not cancel %s: %s", order.number, order.payment_intent_id, exc)
+        return
+    OrderEvent.objects.create(order=order, kind="cancel_requested", actor=actor, note=note)
+
+
+def refund(*, order: Order, amount_minor: int, actor=None, reason: str = "") -> OrderEvent:  # type: ignore[no-untyped-def]
+    """Ask Stripe to refund ``amount_minor`` (partial or full) of a paid order.
+
+    The order's ``refunded_minor`` and status change only when Stripe's
+    ``charge.refunded`` webhook arrives. The idempotency key is the id of the
+    audit row written first, so a retried request cannot refund twice.
+    """
+    with transaction.atomic():
+        locked = state.lock(order.pk)
+        if locked.status not in REFUNDABLE or not locked.payment_intent_id:
+            raise RefundNotAllowed(
+                f"Order {locked.number} is {locked.get_status_display().lower()}; "
+                "only paid orders can be refunded."
+            )
+        if amount_minor <= 0:
+            raise RefundNotAllowed("Enter an amount greater than zero.")
+        if amount_minor > locked.refundable_minor:
+            raise RefundNotAllowed(
+                f"At most {locked.refundable_minor} (minor units) is left to refund on this order."
+            )
+        request = OrderEvent.objects.create(
+            order=locked,
+            kind="refund_requested",
+            actor=actor,
+            note=f"{amount_minor} {reason}".strip(),
+        )
+    try:
+        result = stripe_gateway.create_refund(
+            payment_intent_id=locked.payment_intent_id,
+            amount_minor=amount_minor,
+            metadata={"order_id": str(locked.pk), "order_event_id": str(request.pk)},
+            idempotency_key=f"retrocel-order-{locked.pk}-refund-{request.pk}",
+        )
+    except stripe_gateway.GatewayError as exc:
+        OrderEvent.objects.create(order=locked, kind="refund_failed", actor=actor, note=str(exc))
+        raise RefundNotAllowed(f"Stripe refused the refund: {exc}")
+    request.note = f"{amount_minor} {result.id} {reason}".strip()
+    request.save(update_fields=["note"])
+    return request
