@@ -5,12 +5,18 @@ PYTHON ?= python3.11
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# Browser libraries (Cropper.js, htmx) from npm, served from node_modules via STATICFILES_DIRS.
+NODE_STAMP := node_modules/.installed
 TORCH_VERSION := 2.13.0
 PYTEST_ARGS ?= -n 2
 
 .PHONY: run test lint venv clean
 
-venv: $(STAMP)
+venv: $(STAMP) $(NODE_STAMP)
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $(NODE_STAMP)
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -20,14 +26,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[dev]'
 	@touch $(STAMP)
 
-run: $(STAMP)
+run: venv
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
 	$(PY) manage.py collectstatic --noinput -v0
 	$(PY) manage.py runstack
 
-lint: $(STAMP)
+lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
 	$(PY) manage.py check

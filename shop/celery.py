@@ -10,9 +10,11 @@ from __future__ import annotations
 import os
 
 from celery import Celery
-from kombu import Queue
+from kombu import Exchange, Queue
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
+
+QUEUES = ("default", "gpu")
 
 app = Celery("retrocel")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -34,12 +36,25 @@ def _filesystem_transport_options() -> dict[str, str]:
     }
 
 
+def beat_schedule() -> dict[str, dict[str, object]]:
+    """Periodic tasks (run by ``celery beat``, or ``worker -B`` in the embedded stack)."""
+    from django.conf import settings
+
+    return {
+        "styling-watchdog": {
+            "task": "styling.watchdog_sweep",
+            "schedule": float(settings.STYLING_WATCHDOG_INTERVAL_SECONDS),
+        },
+        "styling-housekeeping": {"task": "styling.housekeeping", "schedule": 60.0 * 60},
+    }
+
+
 def configure(app: Celery) -> None:
     """Apply the settings we never want to vary between environments."""
     from django.conf import settings
 
     conf = app.conf
-    conf.task_queues = (Queue("default"), Queue("gpu"))
+    conf.task_queues = tuple(Queue(name, Exchange(name), routing_key=name) for name in QUEUES)
     conf.task_default_queue = "default"
     conf.task_serializer = "json"
     conf.result_serializer = "json"
@@ -53,6 +68,7 @@ def configure(app: Celery) -> None:
     conf.task_time_limit = settings.CELERY_TASK_TIME_LIMIT
     conf.broker_connection_retry_on_startup = True
     conf.timezone = settings.TIME_ZONE
+    conf.beat_schedule = beat_schedule()
     if str(conf.broker_url).startswith("filesystem"):
         conf.broker_transport_options = _filesystem_transport_options()
         if str(conf.result_backend).startswith("file://"):

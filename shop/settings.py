@@ -117,7 +117,12 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # --- Media and static -----------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [
+    BASE_DIR / "static",
+    # Third-party browser libraries from npm (package.json; `make venv` runs `npm ci`).
+    ("vendor/cropperjs", BASE_DIR / "node_modules" / "cropperjs" / "dist"),
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media" / "public")))
 # Shoppers' originals, styled images and print files: never under MEDIA_URL, served only by
@@ -223,6 +228,23 @@ STRIPE_JS_URL = env.str(
 )
 # Seconds a webhook signature stays valid (Stripe's own default tolerance).
 STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
+
+# --- Styling (uploads, jobs, designs) ---------------------------------------------------------
+# Upload limits shown on the upload page and enforced by ml.imageio on the server.
+STYLING_UPLOAD_MAX_BYTES = env.int("STYLING_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+STYLING_UPLOAD_MAX_PIXELS = env.int("STYLING_UPLOAD_MAX_PIXELS", default=40_000_000)
+# Long side the styles run at; larger photos are reduced to it, the result keeps that size.
+STYLING_WORKING_SIZE = env.int("STYLING_WORKING_SIZE", default=1024)
+# A running job whose worker has not reported for this long is re-queued (or failed) by the
+# watchdog; a queued job nobody picked up for STYLING_JOB_QUEUE_TIMEOUT_SECONDS is failed.
+STYLING_JOB_STALE_SECONDS = env.int("STYLING_JOB_STALE_SECONDS", default=120)
+STYLING_JOB_QUEUE_TIMEOUT_SECONDS = env.int("STYLING_JOB_QUEUE_TIMEOUT_SECONDS", default=1800)
+STYLING_JOB_MAX_ATTEMPTS = env.int("STYLING_JOB_MAX_ATTEMPTS", default=2)
+STYLING_WATCHDOG_INTERVAL_SECONDS = env.int("STYLING_WATCHDOG_INTERVAL_SECONDS", default=60)
+# Uploads, jobs and designs nobody touched for this many days are deleted (never ordered ones).
+STYLING_RETENTION_DAYS = env.int("STYLING_RETENTION_DAYS", default=7)
+# Most the print pipeline's RDN upscaler may enlarge a styled image (for the print-quality badge).
+STYLING_MAX_SR_SCALE = env.int("STYLING_MAX_SR_SCALE", default=4)
 
 # --- Wagtail --------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Retrocel"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from django.conf import settings
+
 
 def processes(*, host: str, port: int) -> list[tuple[str, list[str], dict[str, str]]]:
     """(name, command, extra environment) for each long-running process."""
@@ -18,7 +20,9 @@ def processes(*, host: str, port: int) -> list[tuple[str, list[str], dict[str, s
         (
             "worker",
             [python, "-m", "celery", "-A", "shop", "worker", "-Q", "default,gpu", "-c", "1",
-             "-l", "INFO", "-n", "embedded@%h", "--without-gossip", "--without-mingle"],
+             "-l", "INFO", "-n", "embedded@%h", "--without-gossip", "--without-mingle",
+             # -B: the embedded worker also runs beat (watchdog, housekeeping).
+             "-B", "-s", str(settings.VAR_DIR / "celerybeat-schedule")],
             {},
         ),
     ]  # fmt: skip

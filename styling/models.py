@@ -111,6 +111,11 @@ class Upload(models.Model):
     original_filename = models.CharField(max_length=255)
     width = models.PositiveIntegerField()
     height = models.PositiveIntegerField()
+    crop = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Crop box {x, y, w, h} in the oriented original's pixels.",
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     def __str__(self) -> str:
@@ -146,7 +151,9 @@ class StylingJob(models.Model):
     error_message = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     result = models.FileField(storage=private_storage, upload_to=result_path, blank=True)
+    celery_task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -156,6 +163,26 @@ class StylingJob(models.Model):
 
     def __str__(self) -> str:
         return f"Job {self.pk} ({self.status})"
+
+
+class StylingJobEvent(models.Model):
+    """Audit row: one per status change of a job (written by ``styling.jobs.transition``)."""
+
+    job = models.ForeignKey(StylingJob, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(max_length=10, choices=JobStatus.choices)
+    to_status = models.CharField(max_length=10, choices=JobStatus.choices)
+    note = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.job_id}: {self.from_status} -> {self.to_status}"
+
+
+def design_path(instance: Design, filename: str) -> str:
+    return f"designs/{instance.pk.hex}/{filename}"
 
 
 class Design(models.Model):
@@ -169,6 +196,7 @@ class Design(models.Model):
         help_text="Where the image sits in the bleed box: scale and centre offsets, as fractions.",
     )
     effective_dpi = models.PositiveIntegerField()
+    mockup = models.FileField(storage=private_storage, upload_to=design_path, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

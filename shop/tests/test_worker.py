@@ -16,3 +16,13 @@ def test_task_round_trip_through_real_worker(celery_worker) -> None:
     reply = result.get(timeout=60)
     assert reply["echo"] == "hello"
     assert reply["pid"] != os.getpid()
+
+
+def test_gpu_tasks_only_reach_workers_consuming_the_gpu_queue() -> None:
+    from shop.celery import app
+
+    queues = {q.name: q for q in app.conf.task_queues}
+    assert queues["gpu"].routing_key == "gpu" and queues["gpu"].exchange.name == "gpu"
+    assert queues["default"].routing_key == "default"
+    route = app.amqp.router.route({"queue": "gpu"}, "any.task")
+    assert route["queue"].name == "gpu"

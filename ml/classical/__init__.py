@@ -1,0 +1,1 @@
+"""Built-in styles computed with plain tensor ops: they need no weights."""

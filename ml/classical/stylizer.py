@@ -1,0 +1,27 @@
+"""Stylizer wrappers for the weight-free built-in styles."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import torch
+
+from ml.classical.retro_cel import RetroCelParams, retro_cel
+from ml.device import DeviceInfo
+from ml.stylizer import Stylizer
+
+
+class RetroCelStylizer(Stylizer):
+    """``retro-cel``; params: ``palette_size``, ``line_weight``, ``smoothing``, ``saturation``."""
+
+    name = "retro-cel"
+
+    def __init__(self, device: DeviceInfo, params: Mapping[str, Any]) -> None:
+        super().__init__(device)
+        self.params = RetroCelParams.from_mapping(params)
+
+    def stylize_tensor(
+        self, x: torch.Tensor, strength: float, report: Callable[[float], None]
+    ) -> torch.Tensor:
+        return retro_cel(x, self.params, report)

@@ -1,0 +1,92 @@
+"""The only place styling talks to ``ml``: style specs, image validation and stylizing.
+
+``ml`` knows nothing of Django; this module turns a ``Style`` row into an
+``ml.styles.StyleSpec`` (private files resolved to local paths) and runs it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models.fields.files import FieldFile
+from PIL import Image
+
+from ml.imageio import ImageLimits
+from styling.models import Style
+
+ProgressFn = Callable[[str, float], None]
+
+
+def upload_limits() -> ImageLimits:
+    """What the upload form accepts (shown on the page, enforced by ``ml.imageio``)."""
+    return ImageLimits(
+        max_bytes=settings.STYLING_UPLOAD_MAX_BYTES, max_pixels=settings.STYLING_UPLOAD_MAX_PIXELS
+    )
+
+
+def _local_path(field: FieldFile) -> str | None:
+    """A filesystem path for a stored file: the file itself, or a cached local copy."""
+    if not field:
+        return None
+    try:
+        return field.storage.path(field.name)
+    except NotImplementedError:  # object storage: keep one local copy per stored name
+        cache = Path(tempfile.gettempdir()) / "retrocel-style-files" / field.name
+        if not cache.exists():
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            with field.storage.open(field.name, "rb") as src, cache.open("wb") as dst:
+                shutil.copyfileobj(src, dst)
+        return str(cache)
+
+
+def style_spec(style: Style):  # -> ml.styles.StyleSpec
+    from ml.styles import StyleSpec
+
+    return StyleSpec(
+        kind=style.kind,
+        architecture=style.architecture or None,
+        weights=_local_path(style.weights),
+        reference=_local_path(style.reference_image),
+        builtin=style.builtin or None,
+        params=dict(style.params or {}),
+    )
+
+
+def working_image(image: Image.Image) -> Image.Image:
+    """The photo reduced to the working resolution (never enlarged: that adds no detail)."""
+    limit = settings.STYLING_WORKING_SIZE
+    if max(image.size) <= limit:
+        return image
+    k = limit / max(image.size)
+    size = (max(1, round(image.width * k)), max(1, round(image.height * k)))
+    return image.resize(size, Image.Resampling.LANCZOS)
+
+
+def stylize(
+    style: Style,
+    image: Image.Image,
+    *,
+    strength: float,
+    preserve_color: bool,
+    progress: ProgressFn,
+) -> Image.Image:
+    """Run ``style`` over ``image`` at the working resolution; the model is cached per process.
+
+    Raises whatever ``ml`` raises: ``ml.imageio.ImageRejected`` /
+    ``ml.weights.WeightsRejected`` / ``ValueError`` for unusable styles.
+    """
+    from ml.styles import load_style
+
+    stylizer = load_style(style_spec(style))
+    work = working_image(image.convert("RGB"))
+    return stylizer(
+        work,
+        strength=strength,
+        preserve_color=preserve_color,
+        size=max(work.size),
+        progress=progress,
+    )

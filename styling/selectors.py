@@ -1,0 +1,87 @@
+"""Read side of styling: every shopper-facing query goes through an owner-scoped queryset.
+
+An owner is the browser session (a random token kept in the session, so it survives the
+session key changing at sign-in) and, when signed in, the user. A row is visible when
+either matches; anything else is treated as not existing (views answer 404).
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+from catalog.models import Variant
+from styling.models import Design, Style, StylingJob, Upload
+
+SESSION_OWNER_KEY = "styling_owner"
+
+
+@dataclass(frozen=True)
+class Owner:
+    """Who a shopper is for ownership purposes: a session token and maybe a user id."""
+
+    session: str
+    user_id: int | None = None
+
+
+def owner_from_request(request: HttpRequest, *, create: bool = False) -> Owner | None:
+    """The request's owner; with ``create`` a new session token is issued if there is none."""
+    token = request.session.get(SESSION_OWNER_KEY)
+    if not token and create:
+        token = secrets.token_hex(16)
+        request.session[SESSION_OWNER_KEY] = token
+    user_id = request.user.pk if request.user.is_authenticated else None
+    if not token and user_id is None:
+        return None
+    return Owner(session=token or "", user_id=user_id)
+
+
+def _owner_q(owner: Owner | None, prefix: str = "") -> Q | None:
+    if owner is None:
+        return None
+    q = Q()
+    if owner.session:
+        q |= Q(**{f"{prefix}owner_session": owner.session})
+    if owner.user_id is not None:
+        q |= Q(**{f"{prefix}owner_user_id": owner.user_id})
+    return q
+
+
+def uploads_for(owner: Owner | None) -> QuerySet[Upload]:
+    q = _owner_q(owner)
+    return Upload.objects.filter(q) if q else Upload.objects.none()
+
+
+def jobs_for(owner: Owner | None) -> QuerySet[StylingJob]:
+    q = _owner_q(owner, "upload__")
+    if not q:
+        return StylingJob.objects.none()
+    return StylingJob.objects.filter(q).select_related("upload", "style")
+
+
+def designs_for(owner: Owner | None) -> QuerySet[Design]:
+    q = _owner_q(owner, "job__upload__")
+    if not q:
+        return Design.objects.none()
+    return Design.objects.filter(q).select_related(
+        "job", "job__style", "job__upload", "variant", "variant__product", "variant__print_spec"
+    )
+
+
+def for_owner(request: HttpRequest) -> Owner | None:
+    """Shorthand for views: the request's owner without creating one."""
+    return owner_from_request(request)
+
+
+def enabled_styles() -> QuerySet[Style]:
+    """Styles a shopper can pick, each with its samples (for the picker)."""
+    return Style.objects.filter(is_enabled=True).prefetch_related("samples")
+
+
+def variants_on_sale() -> QuerySet[Variant]:
+    return Variant.objects.filter(is_active=True, product__is_active=True).select_related(
+        "product", "print_spec"
+    )

@@ -1,0 +1,48 @@
+"""Celery tasks of the styling app: thin wrappers that take ids and call ``styling.services``."""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from celery import shared_task
+
+from styling import retention, services
+from styling.exceptions import TransientStylingError
+
+#: Transient failures are retried with exponential backoff (2 s, 4 s, 8 s) this many times.
+STYLIZE_MAX_RETRIES = 3
+
+
+@shared_task(
+    bind=True,
+    name="styling.gpu_stylize",
+    queue="gpu",
+    acks_late=True,
+    reject_on_worker_lost=True,
+    max_retries=STYLIZE_MAX_RETRIES,
+    soft_time_limit=240,
+    time_limit=300,
+)
+def gpu_stylize(self, job_id: str) -> str:  # type: ignore[no-untyped-def]
+    """Run styling job ``job_id`` (idempotent: a job that is not queued is left alone)."""
+    try:
+        job = services.run_job(job_id=job_id, task_id=self.request.id or "")
+    except TransientStylingError as exc:
+        if self.request.retries >= STYLIZE_MAX_RETRIES:
+            job = services.StylingJob.objects.get(pk=job_id)
+            services.fail_job(job, services.UNEXPECTED)
+            return job.status
+        raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 1))
+    return job.status
+
+
+@shared_task(name="styling.watchdog_sweep")
+def watchdog_sweep() -> dict[str, list[str]]:
+    """Periodic: re-queue or fail jobs whose worker died (see ``services.watchdog_sweep``)."""
+    return asdict(services.watchdog_sweep())
+
+
+@shared_task(name="styling.housekeeping")
+def housekeeping() -> dict[str, int]:
+    """Periodic: delete abandoned uploads, previews, jobs and designs (never ordered ones)."""
+    return asdict(retention.housekeeping())

@@ -1,0 +1,345 @@
+"""Views of the shopper's styling journey: thin, owner-scoped, errors turned into messages.
+
+Every row is looked up through ``styling.selectors`` (owner-scoped); someone else's upload,
+job or design is a 404, exactly like one that does not exist. Private files are streamed
+from here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import uuid
+
+from django.contrib import messages
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    JsonResponse,
+)
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
+from PIL import Image
+
+from styling import selectors, services
+from styling.engine import upload_limits
+from styling.exceptions import StylingError, UploadRejected
+from styling.forms import (
+    ACCEPT_ATTR,
+    PlacementForm,
+    StyleChoiceForm,
+    UploadForm,
+    accepted_formats_text,
+)
+from styling.mockups import render_preview
+from styling.models import JobStatus, StylingJob
+from styling.placement import Placement, overlay_geometry
+
+SESSION_VARIANT_KEY = "styling_variant"
+PRIVATE_CACHE = "private, max-age=3600"
+
+
+def _owner(request: HttpRequest) -> selectors.Owner | None:
+    return selectors.for_owner(request)
+
+
+def _job(request: HttpRequest, pk: uuid.UUID) -> StylingJob:
+    return get_object_or_404(selectors.jobs_for(_owner(request)), pk=pk)
+
+
+def _private_file(field, *, content_type: str, filename: str | None = None) -> FileResponse:  # type: ignore[no-untyped-def]
+    if not field:
+        raise Http404("No file")
+    response = FileResponse(
+        field.open("rb"),
+        content_type=content_type,
+        as_attachment=filename is not None,
+        filename=filename or "",
+    )
+    response["Cache-Control"] = PRIVATE_CACHE
+    return response
+
+
+# --- Upload --------------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+def upload(request: HttpRequest) -> HttpResponse:
+    limits = upload_limits()
+    form = UploadForm(request.POST or None, request.FILES or None, max_bytes=limits.max_bytes)
+    variants = list(selectors.variants_on_sale())
+    chosen = request.POST.get("variant") or request.GET.get("variant") or ""
+    if request.method == "POST" and form.is_valid():
+        photo = form.cleaned_data["photo"]
+        try:
+            data = photo.read(limits.max_bytes + 1)
+            created = services.create_upload(
+                owner=selectors.owner_from_request(request, create=True),
+                data=data,
+                filename=photo.name or "photo",
+                crop=form.crop_box(),
+            )
+        except UploadRejected as exc:
+            form.add_error("photo", exc.message)
+        else:
+            if chosen.isdigit() and any(v.pk == int(chosen) for v in variants):
+                request.session[SESSION_VARIANT_KEY] = int(chosen)
+            return redirect("styling:choose_style", pk=created.pk)
+    return render(
+        request,
+        "styling/upload.html",
+        {
+            "form": form,
+            "limits": limits,
+            "max_mb": limits.max_bytes // 2**20,
+            "max_megapixels": f"{limits.max_pixels / 1e6:g}",
+            "formats": accepted_formats_text(),
+            "accept": ACCEPT_ATTR,
+            "variants": variants,
+            "chosen_variant": chosen,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@require_GET
+def upload_image(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
+    item = get_object_or_404(selectors.uploads_for(_owner(request)), pk=pk)
+    return _private_file(item.image, content_type="image/png")
+
+
+@require_GET
+def upload_original(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
+    item = get_object_or_404(selectors.uploads_for(_owner(request)), pk=pk)
+    ext = item.original.name.rsplit(".", 1)[-1]
+    return _private_file(
+        item.original, content_type="application/octet-stream", filename=f"original.{ext}"
+    )
+
+
+# --- Style ---------------------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+def choose_style(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    item = get_object_or_404(selectors.uploads_for(_owner(request)), pk=pk)
+    styles = selectors.enabled_styles()
+    initial = {"strength": 1.0}
+    if request.GET.get("style"):
+        initial["style"] = request.GET["style"]
+    form = StyleChoiceForm(request.POST or None, styles=styles, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.start_job(
+                upload=item,
+                style=form.cleaned_data["style"],
+                strength=form.cleaned_data["strength"],
+                preserve_color=form.cleaned_data["preserve_color"],
+            )
+        except StylingError as exc:
+            form.add_error("style", exc.message)
+        else:
+            return redirect("styling:job", pk=job.pk)
+    return render(
+        request,
+        "styling/choose_style.html",
+        {"upload": item, "form": form, "styles": styles},
+        status=400 if form.errors else 200,
+    )
+
+
+# --- Job: progress and result ----------------------------------------------------------------------
+def _progress_context(job: StylingJob) -> dict[str, object]:
+    return {
+        "job": job,
+        "stage_label": services.STAGE_LABELS.get(job.stage, job.stage or "Starting"),
+        "active": job.status in (JobStatus.QUEUED, JobStatus.RUNNING),
+    }
+
+
+@require_GET
+def job_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    job = _job(request, pk)
+    context = _progress_context(job)
+    if job.status == JobStatus.DONE:
+        context["orderable_error"] = _orderable_error(job)
+    return render(request, "styling/job.html", context)
+
+
+def _orderable_error(job: StylingJob) -> str:
+    try:
+        services.assert_style_orderable(job.style)
+    except StylingError as exc:
+        return exc.message
+    return ""
+
+
+@require_GET
+def job_progress(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """Polled by htmx every ~700 ms: the progress fragment; when done, redirect to the result."""
+    job = _job(request, pk)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse(
+            {
+                "status": job.status,
+                "stage": job.stage,
+                "progress": job.progress,
+                "error": job.error_message,
+            }
+        )
+    response = render(request, "styling/_job_progress.html", _progress_context(job))
+    if job.status == JobStatus.DONE:
+        response["HX-Redirect"] = reverse("styling:job", kwargs={"pk": job.pk})
+    elif job.status == JobStatus.FAILED:
+        response.status_code = 286  # htmx: stop polling
+    return response
+
+
+@require_GET
+def job_result(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
+    job = _job(request, pk)
+    if job.status != JobStatus.DONE:
+        raise Http404("Not ready")
+    return _private_file(job.result, content_type="image/png")
+
+
+@require_GET
+def job_download(request: HttpRequest, pk: uuid.UUID, fmt: str) -> HttpResponse:
+    job = _job(request, pk)
+    if job.status != JobStatus.DONE or fmt not in ("png", "jpg"):
+        raise Http404("Not ready")
+    name = f"retrocel-{job.style.slug}-{job.pk.hex[:8]}"
+    if fmt == "png":
+        return _private_file(job.result, content_type="image/png", filename=f"{name}.png")
+    with job.result.open("rb") as fh, Image.open(fh) as im:
+        buf = io.BytesIO()
+        im.convert("RGB").save(buf, "JPEG", quality=92, optimize=True)
+    response = HttpResponse(buf.getvalue(), content_type="image/jpeg")
+    response["Content-Disposition"] = f'attachment; filename="{name}.jpg"'
+    response["Cache-Control"] = PRIVATE_CACHE
+    return response
+
+
+# --- Placement and designs ------------------------------------------------------------------------
+def _variant_options(variants: list) -> list[dict[str, object]]:
+    return [
+        {
+            "id": v.pk,
+            "product": v.product.title,
+            "name": v.name,
+            "price": v.price_display,
+            "min_dpi": v.print_spec.min_dpi,
+            "trim_mm": [float(v.print_spec.trim_width_mm), float(v.print_spec.trim_height_mm)],
+            "geometry": overlay_geometry(v.print_spec),
+        }
+        for v in variants
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+def place(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    job = _job(request, pk)
+    if job.status != JobStatus.DONE:
+        return redirect("styling:job", pk=job.pk)
+    variants_qs = selectors.variants_on_sale()
+    variants = list(variants_qs)
+    default_variant = request.GET.get("variant") or request.session.get(SESSION_VARIANT_KEY)
+    initial = {"scale": 1.0, "offset_x": 0.0, "offset_y": 0.0}
+    if default_variant:
+        initial["variant"] = default_variant
+    form = PlacementForm(request.POST or None, variants=variants_qs, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.create_design(
+                job=job,
+                variant=form.cleaned_data["variant"],
+                placement=form.cleaned_data["placement"],
+            )
+        except StylingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "Saved to your designs.")
+            return redirect("styling:designs")
+    width, height = services.result_size(job)
+    return render(
+        request,
+        "styling/place.html",
+        {
+            "job": job,
+            "form": form,
+            "variants": variants,
+            "variant_data": _variant_options(variants),
+            "image_size": [width, height],
+            "orderable_error": _orderable_error(job),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _placement_query(request: HttpRequest) -> PlacementForm:
+    return PlacementForm(request.GET, variants=selectors.variants_on_sale())
+
+
+@require_GET
+def place_preview(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    """The live mockup for a placement (``?variant=&scale=&offset_x=&offset_y=``)."""
+    job = _job(request, pk)
+    form = _placement_query(request)
+    if job.status != JobStatus.DONE or not form.is_valid():
+        return HttpResponseBadRequest(json.dumps(form.errors), content_type="application/json")
+    with job.result.open("rb") as fh, Image.open(fh) as im:
+        preview = render_preview(
+            im.convert("RGB"),
+            form.cleaned_data["variant"].print_spec,
+            form.cleaned_data["placement"],
+        )
+    buf = io.BytesIO()
+    preview.image.save(buf, "PNG")
+    response = HttpResponse(buf.getvalue(), content_type="image/png")
+    response["Cache-Control"] = PRIVATE_CACHE
+    response["X-Mockup"] = "catalog" if preview.is_mockup else "flat"
+    return response
+
+
+@require_GET
+def place_quality(request: HttpRequest, pk: uuid.UUID) -> JsonResponse:
+    """The print-quality badge for a placement, as JSON."""
+    job = _job(request, pk)
+    form = _placement_query(request)
+    if job.status != JobStatus.DONE or not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    quality = services.print_quality(
+        job, form.cleaned_data["variant"], form.cleaned_data["placement"]
+    )
+    return JsonResponse(
+        {
+            "dpi": quality.dpi,
+            "min_dpi": quality.min_dpi,
+            "ok": quality.ok,
+            "max_scale": round(quality.max_scale, 4),
+            "message": quality.message,
+        }
+    )
+
+
+@require_GET
+def designs(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "styling/designs.html", {"designs": selectors.designs_for(_owner(request))}
+    )
+
+
+@require_GET
+def design_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
+    design = get_object_or_404(selectors.designs_for(_owner(request)), pk=pk)
+    return render(
+        request,
+        "styling/design.html",
+        {"design": design, "placement": Placement.from_mapping(design.placement)},
+    )
+
+
+@require_GET
+def design_mockup(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
+    design = get_object_or_404(selectors.designs_for(_owner(request)), pk=pk)
+    return _private_file(design.mockup, content_type="image/png")
