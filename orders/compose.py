@@ -1,14 +1,11 @@
 """Compose a styled image onto the print canvas (the bleed box) with real bleed.
 
-The placement contract (``styling.Design.placement``)::
-
-    {"scale": 1.0, "offset_x": 0.0, "offset_y": 0.0}
-
-* ``scale``: 1.0 means the image, keeping its aspect ratio, just covers the
-  bleed box; larger zooms in, smaller leaves paper showing.
-* ``offset_x`` / ``offset_y``: where the image centre sits relative to the
-  bleed-box centre, as fractions of the bleed-box width / height (positive =
-  right / down).
+The placement contract and its geometry are ``styling.placement``'s
+(``Design.placement`` = ``{"scale", "offset_x", "offset_y"}``: scale 1 is cover
+fit of the bleed box, offsets move the image centre by fractions of the bleed
+box). ``styling.placement.compose`` draws previews by resampling; this module
+is the print composition: the image arrives already upscaled (RDN) to its
+exact placed size and is pasted pixel for pixel.
 
 Bleed is real artwork, never a rescale of the trim area: where the image
 reaches a trim edge but stops short of the bleed edge, its edge pixels are
@@ -32,43 +29,23 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from orders.snapshots import SpecSnapshot
+from styling.placement import Placement, PlacementInvalid, image_rect_mm
 
 PAPER = (255, 255, 255)
-MIN_SCALE, MAX_SCALE = 0.1, 4.0
-MAX_OFFSET = 1.0
+
+__all__ = ["Placement", "PlacementError", "Rect", "compose", "image_rect", "upscale_target"]
 
 
 class PlacementError(ValueError):
     """A placement that cannot be printed (says which value is wrong)."""
 
 
-@dataclass(frozen=True)
-class Placement:
-    scale: float = 1.0
-    offset_x: float = 0.0
-    offset_y: float = 0.0
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any] | None) -> Placement:
-        data = data or {}
-        try:
-            placement = cls(
-                scale=float(data.get("scale", 1.0)),
-                offset_x=float(data.get("offset_x", 0.0)),
-                offset_y=float(data.get("offset_y", 0.0)),
-            )
-        except (TypeError, ValueError) as exc:
-            raise PlacementError(f"The placement values must be numbers: {data!r}") from exc
-        if not MIN_SCALE <= placement.scale <= MAX_SCALE:
-            raise PlacementError(
-                f"The placement scale {placement.scale} is outside {MIN_SCALE}..{MAX_SCALE}."
-            )
-        for name in ("offset_x", "offset_y"):
-            if abs(getattr(placement, name)) > MAX_OFFSET:
-                raise PlacementError(
-                    f"The placement {name} {getattr(placement, name)} is off the print."
-                )
-        return placement
+def placement_from_json(data: dict[str, Any] | None) -> Placement:
+    """``Design.placement`` -> ``styling.placement.Placement`` (the one placement contract)."""
+    try:
+        return Placement.from_mapping(data or {})
+    except PlacementInvalid as exc:
+        raise PlacementError(exc.message) from exc
 
 
 @dataclass(frozen=True)
@@ -81,42 +58,47 @@ class Rect:
     height: int
 
 
-def image_rect(
-    source_size: tuple[int, int], canvas_size: tuple[int, int], placement: Placement
-) -> Rect:
-    """Where an image of ``source_size`` lands on a canvas of ``canvas_size``."""
-    sw, sh = source_size
-    cw, ch = canvas_size
-    if sw < 1 or sh < 1:
-        raise PlacementError(f"The image is empty ({sw}x{sh}).")
-    cover = max(cw / sw, ch / sh) * placement.scale
-    width, height = max(1, round(sw * cover)), max(1, round(sh * cover))
-    cx = cw / 2 + placement.offset_x * cw
-    cy = ch / 2 + placement.offset_y * ch
-    return Rect(round(cx - width / 2), round(cy - height / 2), width, height)
+def image_rect(source_size: tuple[int, int], spec: SpecSnapshot, placement: Placement) -> Rect:
+    """Where an image of ``source_size`` lands on the print canvas, in whole canvas pixels.
+
+    The geometry is ``styling.placement.image_rect_mm`` (shared with the placement editor),
+    scaled to the canvas's pixels per millimetre.
+    """
+    if source_size[0] < 1 or source_size[1] < 1:
+        raise PlacementError(f"The image is empty ({source_size[0]}x{source_size[1]}).")
+    cw, ch = spec.canvas_pixels()
+    rect = image_rect_mm(source_size, spec, placement)
+    sx, sy = cw / float(spec.bleed_width_mm), ch / float(spec.bleed_height_mm)
+    x0, y0 = round(rect.x * sx), round(rect.y * sy)
+    x1, y1 = round((rect.x + rect.w) * sx), round((rect.y + rect.h) * sy)
+    return Rect(x0, y0, max(1, x1 - x0), max(1, y1 - y0))
 
 
 def upscale_target(
     source_size: tuple[int, int], spec: SpecSnapshot, placement: Placement
 ) -> tuple[int, int]:
     """The pixel size the styled image must be upscaled to for this spec and placement."""
-    rect = image_rect(source_size, spec.canvas_pixels(), placement)
+    rect = image_rect(source_size, spec, placement)
     return rect.width, rect.height
+
+
+def placed_rect(size: tuple[int, int], spec: SpecSnapshot, placement: Placement) -> Rect:
+    """An image of exactly ``size`` pixels centred where ``placement`` puts the image centre."""
+    cw, ch = spec.canvas_pixels()
+    cx = cw / 2 + placement.offset_x * cw
+    cy = ch / 2 + placement.offset_y * ch
+    return Rect(round(cx - size[0] / 2), round(cy - size[1] / 2), size[0], size[1])
 
 
 def compose(image: Image.Image, spec: SpecSnapshot, placement: Placement) -> Image.Image:
     """The print canvas (bleed box at the spec's minimum DPI) with ``image`` placed on it.
 
-    ``image`` must already be the size ``upscale_target`` asked for; this
-    function never resamples, so the canvas keeps every upscaled pixel.
+    ``image`` is the styled image already upscaled to ``upscale_target``; it is
+    pasted at its own size (centred per the placement), never resampled, so
+    the canvas keeps every upscaled pixel.
     """
     canvas_size = spec.canvas_pixels()
-    rect = image_rect(image.size, canvas_size, placement)
-    if (rect.width, rect.height) != image.size:
-        raise PlacementError(
-            f"The upscaled image is {image.width}x{image.height} but the placement needs "
-            f"{rect.width}x{rect.height}."
-        )
+    rect = placed_rect(image.size, spec, placement)
     cw, ch = canvas_size
     bleed_x, bleed_y = _bleed_pixels(spec, canvas_size)
     src = np.asarray(image.convert("RGB"), dtype=np.uint8)

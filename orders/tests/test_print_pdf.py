@@ -15,7 +15,14 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from orders.compose import Placement, compose, image_rect, mask_boxes, upscale_target
+from orders.compose import (
+    Placement,
+    compose,
+    image_rect,
+    mask_boxes,
+    placed_rect,
+    upscale_target,
+)
 from orders.pdf import PageGeometry, TicketInfo, write_print_pdf
 from orders.preflight import preflight_pdf
 from orders.snapshots import SpecSnapshot, spec_snapshot
@@ -63,7 +70,7 @@ def render(kind: str, photo: str = "101085.png", placement: Placement | None = N
 def expected_trim(src: Image.Image, spec: SpecSnapshot, size: tuple[int, int]) -> np.ndarray:
     """The source as it should appear in the trim box (cover fit, centred), at ``size``."""
     canvas = spec.canvas_pixels()
-    rect = image_rect(src.size, canvas, Placement())
+    rect = image_rect(src.size, spec, Placement())
     bleed_px = canvas[0] * float(spec.bleed_mm / spec.bleed_width_mm)
     bleed_py = canvas[1] * float(spec.bleed_mm / spec.bleed_height_mm)
     sx, sy = src.width / rect.width, src.height / rect.height
@@ -183,8 +190,8 @@ def test_bleed_is_artwork_continued_not_scaled() -> None:
     rng = np.random.default_rng(0)
     art = rng.integers(0, 255, (ch - 2 * by, cw - 2 * bx, 3), dtype=np.uint8)
     image = Image.fromarray(art, "RGB")
-    placement = Placement(scale=min((cw - 2 * bx) / cw, (ch - 2 * by) / ch))
-    rect = image_rect(image.size, (cw, ch), placement)
+    placement = Placement()
+    rect = placed_rect(image.size, spec, placement)
     assert (rect.x, rect.y, rect.width, rect.height) == (bx, by, cw - 2 * bx, ch - 2 * by)
     # When it is composed
     out = np.asarray(compose(image, spec, placement))
