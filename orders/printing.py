@@ -23,8 +23,10 @@ import io
 import json
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 from celery import chain
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
@@ -224,11 +226,17 @@ def _open_styled(line: OrderLine) -> tuple[Image.Image, bytes]:
     return image.convert("RGB"), data
 
 
-def upscale_key(source: bytes, spec: SpecSnapshot, placement: Placement, target) -> str:
-    """Digest of everything the upscaled image depends on."""
+def upscaler_weights() -> Path:
+    """The RDN weights file the pipeline uses (``PRINT_UPSCALER_WEIGHTS`` or the shipped one)."""
     from ml.sr import SHIPPED_WEIGHTS
 
-    weights = SHIPPED_WEIGHTS.read_bytes() if SHIPPED_WEIGHTS.exists() else b""
+    return Path(settings.PRINT_UPSCALER_WEIGHTS or SHIPPED_WEIGHTS)
+
+
+def upscale_key(source: bytes, spec: SpecSnapshot, placement: Placement, target) -> str:
+    """Digest of everything the upscaled image depends on."""
+    path = upscaler_weights()
+    weights = path.read_bytes() if path.exists() else b""
     parts = {
         "source": hashlib.sha256(source).hexdigest(),
         "weights": hashlib.sha256(weights).hexdigest(),
@@ -245,7 +253,7 @@ def upscale_line(line_id: int) -> bool:
     Returns False without work when the stored upscaled image already matches
     its inputs. Raises ``PrintFileError`` for a line that can never print.
     """
-    from ml.sr import WeightsError, upscale_to
+    from ml.sr import WeightsError, load_rdn, upscale_to
 
     line = _line(line_id)
     if line.print_status != PrintStatus.RENDERING:
@@ -262,7 +270,7 @@ def upscale_line(line_id: int) -> bool:
     if line.upscale_key == key and line.upscaled_image and storage.exists(line.upscaled_image.name):
         return False
     try:
-        result = upscale_to(image, *target)
+        result = upscale_to(image, *target, model=load_rdn(upscaler_weights()))
     except WeightsError as exc:
         raise PrintFileError(f"The upscaler cannot load its weights: {exc}") from exc
     del image

@@ -243,6 +243,10 @@ STYLING_JOB_MAX_ATTEMPTS = env.int("STYLING_JOB_MAX_ATTEMPTS", default=2)
 STYLING_WATCHDOG_INTERVAL_SECONDS = env.int("STYLING_WATCHDOG_INTERVAL_SECONDS", default=60)
 # Uploads, jobs and designs nobody touched for this many days are deleted (never ordered ones).
 STYLING_RETENTION_DAYS = env.int("STYLING_RETENTION_DAYS", default=7)
+
+# --- Print files --------------------------------------------------------------------------------
+# RDN weights the print pipeline upscales with; empty = the weights shipped in ml/sr/weights.
+PRINT_UPSCALER_WEIGHTS = env.str("PRINT_UPSCALER_WEIGHTS", default="")
 # Most the print pipeline's RDN upscaler may enlarge a styled image (for the print-quality badge).
 STYLING_MAX_SR_SCALE = env.int("STYLING_MAX_SR_SCALE", default=4)
 

@@ -117,6 +117,7 @@ class VendorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Vendor
         django_get_or_create = ("slug",)
+        skip_postgeneration_save = True
 
     name = factory.Sequence(lambda n: f"Print House {n}")
     slug = factory.Sequence(lambda n: f"print-house-{n}")
@@ -287,3 +288,17 @@ def paid_order_with_lines(kinds: list[str], vendor: Vendor | None = None, **orde
         design = DesignFactory(job=job, variant=variant)
         OrderLineFactory(order=order, design=design)
     return order
+
+
+def run_line_pipeline(order: Order) -> None:
+    """Run the print pipeline in this process, step by step, as the worker chain would.
+
+    ``render_order`` schedules the Celery chains on commit; a test inside one
+    transaction never commits, so nothing is enqueued and the steps run here.
+    """
+    from orders import printing
+
+    plan = printing.render_order(order.pk)
+    for line_id in plan.queued:
+        printing.upscale_line(line_id)
+        printing.write_line_pdf(line_id)

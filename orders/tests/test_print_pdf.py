@@ -23,11 +23,22 @@ from orders.compose import (
     placed_rect,
     upscale_target,
 )
+from orders.models import PrintStatus
 from orders.pdf import PageGeometry, TicketInfo, write_print_pdf
 from orders.preflight import preflight_pdf
 from orders.snapshots import SpecSnapshot, spec_snapshot
 from orders.tests import poppler
-from orders.tests.print_factories import CASE, MUG, POSTER, SMALL, STYLED_SIZES, photo_png
+from orders.tests.print_factories import (
+    CASE,
+    MUG,
+    POSTER,
+    SMALL,
+    STYLED_SIZES,
+    VendorFactory,
+    paid_order_with_lines,
+    photo_png,
+    run_line_pipeline,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -113,10 +124,19 @@ def unmasked(spec: SpecSnapshot, size: tuple[int, int]) -> np.ndarray:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("kind", ["poster", "mug", "case"])
-def test_real_size_pdf_has_spec_boxes_ppi_and_the_design(kind: str) -> None:
-    # Given the real print spec of the product and a styled photo
-    # When the print PDF is written
-    spec, src, data = render(kind)
+def test_real_size_pdf_has_spec_boxes_ppi_and_the_design(kind: str, rdn_weights) -> None:
+    # Given a paid order for the product with its real print spec and a small styled photo
+    vendor = VendorFactory()
+    order = paid_order_with_lines([kind], vendor)
+    line = order.lines.get()
+    # When the pipeline renders it (RDN upscale, compose, PDF, preflight)
+    run_line_pipeline(order)
+    line.refresh_from_db()
+    assert line.print_status == PrintStatus.READY, line.print_error
+    data = line.print_file.read()
+    spec = SpecSnapshot.from_json(line.print_spec)
+    with line.design.job.result.open("rb") as fh:
+        src = Image.open(io.BytesIO(fh.read())).convert("RGB")
 
     # Then pdfinfo reports the spec's TrimBox and BleedBox in points (within 0.5 pt)
     boxes = poppler.pdf_boxes(data)
@@ -129,7 +149,7 @@ def test_real_size_pdf_has_spec_boxes_ppi_and_the_design(kind: str) -> None:
     info = poppler.pdf_info(data)
     assert info["Pages"] == "2"
     assert info["PDF subtype"] == "PDF/X-4"
-    assert info["Keywords"] == "order:A1B2C3D4E5, line:42, sku:SKU-1"
+    assert info["Keywords"] == f"order:{order.number}, line:{line.pk}, sku:{line.sku}"
 
     # And pdfimages reports the artwork at >= the spec's minimum ppi both ways
     images = [row for row in poppler.pdf_images(data) if row["page"] == "1"]
@@ -137,6 +157,9 @@ def test_real_size_pdf_has_spec_boxes_ppi_and_the_design(kind: str) -> None:
     assert int(images[0]["x-ppi"]) >= spec.min_dpi
     assert int(images[0]["y-ppi"]) >= spec.min_dpi
     assert (int(images[0]["width"]), int(images[0]["height"])) == spec.canvas_pixels()
+    assert line.preflight["passed"] is True
+    assert min(line.preflight["image_ppi"]) >= spec.min_dpi
+    assert line.upscale_factor == 4.0  # RDN really ran (one x4 pass)
 
     # And page 1 rendered by pdftoppm shows the design in the trim area, not a blank
     page = poppler.render_page(data, dpi=12 if kind == "poster" else 40)
