@@ -23,6 +23,7 @@ import io
 import json
 import logging
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from celery import chain
@@ -122,9 +123,9 @@ def render_order(order_id: int, *, force: bool = False) -> RenderPlan:
             products = sorted({line.product_title for line in lines if line.pk in unrouted})
             message = "No active vendor is routed for: " + ", ".join(products)
             OrderEvent.objects.create(order=order, kind="routing_failed", note=message)
-            transaction.on_commit(lambda: _notify_admins_routing(order_id, message))
+            transaction.on_commit(partial(_notify_admins_routing, order_id, message))
         for line_id in queued:
-            transaction.on_commit(lambda line_id=line_id: enqueue_line_chain(line_id))
+            transaction.on_commit(partial(enqueue_line_chain, line_id))
     return RenderPlan(order_id, tuple(queued), tuple(ready), tuple(unrouted))
 
 
@@ -170,13 +171,11 @@ def mark_order_ready_if_complete(order_id: int) -> bool:
         )
         vendor_ids = sorted(set(order.lines.values_list("vendor_id", flat=True)))
         for vendor_id in vendor_ids:
-            transaction.on_commit(
-                lambda vendor_id=vendor_id: _enqueue_vendor_notification(order_id, vendor_id)
-            )
+            transaction.on_commit(partial(enqueue_vendor_notification, order_id, vendor_id))
     return True
 
 
-def _enqueue_vendor_notification(order_id: int, vendor_id: int) -> None:
+def enqueue_vendor_notification(order_id: int, vendor_id: int) -> None:
     from orders.print_tasks import notify_vendor_task
 
     notify_vendor_task.delay(order_id, vendor_id)
