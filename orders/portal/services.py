@@ -38,7 +38,10 @@ def mark_in_production(*, user, line: OrderLine) -> OrderLine:  # type: ignore[n
 
 
 def mark_shipped(*, user, line: OrderLine, carrier: str, tracking_number: str) -> OrderLine:  # type: ignore[no-untyped-def]
-    """The vendor has shipped ``line``; the shopper is emailed the tracking number."""
+    """The vendor has shipped ``line``; the shopper is emailed the tracking number.
+
+    A line still pending goes through ``in_production`` first (both moves audited).
+    """
     carrier, tracking_number = carrier.strip(), tracking_number.strip()
     if not carrier or not tracking_number:
         raise PortalError("Give the carrier and the tracking number of the shipment.")
@@ -46,6 +49,10 @@ def mark_shipped(*, user, line: OrderLine, carrier: str, tracking_number: str) -
     from orders.print_tasks import notify_shipped_task
 
     with transaction.atomic():
+        if line.status == LineStatus.PENDING:
+            line = state.set_line_status(
+                line, LineStatus.IN_PRODUCTION, actor=user, note="Shipped straight away."
+            )
         moved = state.set_line_status(
             line,
             LineStatus.SHIPPED,

@@ -78,9 +78,17 @@ SMALL = {
     "masks": [],
     "mockup": MockupKind.POSTER_FRAME,
 }
+# The same small spec under another name: a second product (and route) for a second vendor.
+CARD = {**SMALL, "name": "Test card B 60 x 40 mm"}
 KINDS = {"poster": ProductKind.POSTER, "mug": ProductKind.MUG, "case": ProductKind.PHONE_CASE}
 # Styled images roughly the shape of each print, small so tests stay fast.
-STYLED_SIZES = {"poster": (96, 128), "mug": (180, 70), "case": (60, 124), "small": (90, 60)}
+STYLED_SIZES = {
+    "poster": (96, 128),
+    "mug": (180, 70),
+    "case": (60, 124),
+    "small": (48, 32),
+    "card": (48, 32),
+}
 
 
 def photo_png(size: tuple[int, int] = (96, 128), name: str = "101085.png") -> bytes:
@@ -147,7 +155,7 @@ class PrintSpecFactory(factory.django.DjangoModelFactory):
 
 
 def spec_of(kind: str) -> PrintSpec:
-    data = {"poster": POSTER, "mug": MUG, "case": CASE, "small": SMALL}[kind]
+    data = {"poster": POSTER, "mug": MUG, "case": CASE, "small": SMALL, "card": CARD}[kind]
     return PrintSpecFactory(**data)
 
 
