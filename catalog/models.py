@@ -7,6 +7,7 @@ prices integer minor units with an ISO currency.
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -30,6 +31,55 @@ class MockupKind(models.TextChoices):
     PHONE_CASE = "phone_case", "Phone case outline"
 
 
+class MockupTemplate(models.Model):
+    """A product photo drawn by us (``catalog.mockup_templates``) plus where a design lands on it.
+
+    ``geometry`` is in template pixels. Flat products (posters, phone cases)
+    give the four corners of the trim box, top-left first, clockwise:
+    ``{"quad": [[x, y], [x, y], [x, y], [x, y]]}``; phone cases add the case's
+    ``corner_radius_mm``. Mugs describe the cylinder:
+    ``{"cx", "radius_px", "ellipse_px", "print_top_px", "print_height_px", "diameter_mm"}``
+    (see ``catalog.mockups`` for the projection each kind uses).
+    """
+
+    name = models.CharField(max_length=120, unique=True)
+    kind = models.CharField(max_length=20, choices=MockupKind.choices)
+    image = models.ImageField(upload_to="mockup-templates/")
+    overlay = models.ImageField(
+        upload_to="mockup-templates/",
+        blank=True,
+        help_text="Optional RGBA layer drawn over the design (glass glare, shadows).",
+    )
+    geometry = models.JSONField(default=dict)
+    image_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    source = models.TextField(
+        blank=True, help_text="How the picture was made (our renderer and its parameters)."
+    )
+
+    class Meta:
+        ordering = ["kind", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # A newly uploaded picture (admin edit) gets its content hash, which keys the mockup cache.
+        if self.image and not getattr(self.image, "_committed", True):
+            digest = hashlib.sha256()
+            for chunk in self.image.chunks():
+                digest.update(chunk)
+            self.image_sha256 = digest.hexdigest()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        from catalog.mockups import GeometryError, check_geometry
+
+        try:
+            check_geometry(self.kind, self.geometry)
+        except GeometryError as exc:
+            raise ValidationError({"geometry": str(exc)}) from None
+
+
 class PrintSpec(models.Model):
     """The physical print area a vendor needs: trim, bleed, safe zone, resolution, masks.
 
@@ -48,6 +98,14 @@ class PrintSpec(models.Model):
     is_wrap = models.BooleanField(default=False, help_text="Printed around a cylinder (mugs).")
     masks = models.JSONField(default=list, blank=True)
     mockup = models.CharField(max_length=20, choices=MockupKind.choices)
+    mockup_template = models.ForeignKey(
+        MockupTemplate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="print_specs",
+        help_text="The picture mockups of this spec are rendered on; its kind must match.",
+    )
     source = models.TextField(
         blank=True,
         help_text="Where these figures come from (vendor template, standard, measurement).",
@@ -99,6 +157,12 @@ class PrintSpec(models.Model):
             errors["masks"] = (
                 'Masks must be a list of {"kind", "x", "y", "w", "h"} boxes in millimetres '
                 "with positive width and height."
+            )
+        template = self.mockup_template if self.mockup_template_id else None
+        if template is not None and self.mockup and template.kind != self.mockup:
+            errors["mockup_template"] = (
+                f"The template {template.name!r} is a {template.get_kind_display()!r} picture; "
+                f"this spec needs a {self.get_mockup_display()!r} one."
             )
         if errors:
             raise ValidationError(errors)
@@ -163,6 +227,10 @@ class Variant(models.Model):
     currency = models.CharField(max_length=3, default="USD")
     is_active = models.BooleanField(default=True)
     sort_order = models.PositiveIntegerField(default=0)
+    mockup = models.ImageField(
+        upload_to="mockups/", blank=True, editable=False, help_text="The house design on this size."
+    )
+    mockup_key = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         ordering = ["product__sort_order", "sort_order", "pk"]
@@ -188,3 +256,18 @@ def format_money(amount_minor: int, currency: str) -> str:
     symbol = CURRENCY_SYMBOLS.get(currency.upper())
     value = f"{amount_minor // 100:,}.{amount_minor % 100:02d}"
     return f"{symbol}{value}" if symbol else f"{value} {currency.upper()}"
+
+
+from catalog.pages import ProductIndexPage, ProductPage  # noqa: E402  (page models live in pages.py)
+
+__all__ = [
+    "MockupKind",
+    "MockupTemplate",
+    "PrintSpec",
+    "Product",
+    "ProductIndexPage",
+    "ProductKind",
+    "ProductPage",
+    "Variant",
+    "format_money",
+]

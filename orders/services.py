@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import transaction
 
+from catalog.models import format_money
 from orders import state, stripe_gateway
 from orders.cart import CartSummary
 from orders.exceptions import (
@@ -255,7 +256,8 @@ def refund(*, order: Order, amount_minor: int, actor=None, reason: str = "") -> 
             raise RefundNotAllowed("Enter an amount greater than zero.")
         if amount_minor > locked.refundable_minor:
             raise RefundNotAllowed(
-                f"At most {locked.refundable_minor} (minor units) is left to refund on this order."
+                f"At most {format_money(locked.refundable_minor, locked.currency)} is left "
+                "to refund on this order."
             )
         request = OrderEvent.objects.create(
             order=locked,

@@ -66,7 +66,7 @@ def _intent(obj: Any) -> Intent:
         currency=str(obj.currency).upper(),
         status=obj.status,
         client_secret=obj.client_secret,
-        metadata=dict(obj.metadata or {}),
+        metadata=obj.metadata.to_dict() if obj.metadata else {},
     )
 
 

@@ -192,6 +192,23 @@ CELERY_FILESYSTEM_DIR = Path(
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 
+# --- Styling (uploads, jobs, designs) ---------------------------------------------------------
+# Upload limits shown on the upload page and enforced by ml.imageio on the server.
+STYLING_UPLOAD_MAX_BYTES = env.int("STYLING_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+STYLING_UPLOAD_MAX_PIXELS = env.int("STYLING_UPLOAD_MAX_PIXELS", default=40_000_000)
+# Long side the styles run at; larger photos are reduced to it, the result keeps that size.
+STYLING_WORKING_SIZE = env.int("STYLING_WORKING_SIZE", default=1024)
+# A running job whose worker has not reported for this long is re-queued (or failed) by the
+# watchdog; a queued job nobody picked up for STYLING_JOB_QUEUE_TIMEOUT_SECONDS is failed.
+STYLING_JOB_STALE_SECONDS = env.int("STYLING_JOB_STALE_SECONDS", default=120)
+STYLING_JOB_QUEUE_TIMEOUT_SECONDS = env.int("STYLING_JOB_QUEUE_TIMEOUT_SECONDS", default=1800)
+STYLING_JOB_MAX_ATTEMPTS = env.int("STYLING_JOB_MAX_ATTEMPTS", default=2)
+STYLING_WATCHDOG_INTERVAL_SECONDS = env.int("STYLING_WATCHDOG_INTERVAL_SECONDS", default=60)
+# Uploads, jobs and designs nobody touched for this many days are deleted (never ordered ones).
+STYLING_RETENTION_DAYS = env.int("STYLING_RETENTION_DAYS", default=7)
+# Most the print pipeline's RDN upscaler may enlarge a styled image (for the print-quality badge).
+STYLING_MAX_SR_SCALE = env.int("STYLING_MAX_SR_SCALE", default=4)
+
 # --- Payments (Stripe) ----------------------------------------------------------------------------
 # Development and tests talk to the local Stripe emulator (orders/emulator, localstripe) over HTTP;
 # an empty STRIPE_API_BASE means real Stripe. Production refuses to start without real secrets.
@@ -229,26 +246,9 @@ STRIPE_JS_URL = env.str(
 # Seconds a webhook signature stays valid (Stripe's own default tolerance).
 STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
 
-# --- Styling (uploads, jobs, designs) ---------------------------------------------------------
-# Upload limits shown on the upload page and enforced by ml.imageio on the server.
-STYLING_UPLOAD_MAX_BYTES = env.int("STYLING_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
-STYLING_UPLOAD_MAX_PIXELS = env.int("STYLING_UPLOAD_MAX_PIXELS", default=40_000_000)
-# Long side the styles run at; larger photos are reduced to it, the result keeps that size.
-STYLING_WORKING_SIZE = env.int("STYLING_WORKING_SIZE", default=1024)
-# A running job whose worker has not reported for this long is re-queued (or failed) by the
-# watchdog; a queued job nobody picked up for STYLING_JOB_QUEUE_TIMEOUT_SECONDS is failed.
-STYLING_JOB_STALE_SECONDS = env.int("STYLING_JOB_STALE_SECONDS", default=120)
-STYLING_JOB_QUEUE_TIMEOUT_SECONDS = env.int("STYLING_JOB_QUEUE_TIMEOUT_SECONDS", default=1800)
-STYLING_JOB_MAX_ATTEMPTS = env.int("STYLING_JOB_MAX_ATTEMPTS", default=2)
-STYLING_WATCHDOG_INTERVAL_SECONDS = env.int("STYLING_WATCHDOG_INTERVAL_SECONDS", default=60)
-# Uploads, jobs and designs nobody touched for this many days are deleted (never ordered ones).
-STYLING_RETENTION_DAYS = env.int("STYLING_RETENTION_DAYS", default=7)
-
 # --- Print files --------------------------------------------------------------------------------
 # RDN weights the print pipeline upscales with; empty = the weights shipped in ml/sr/weights.
 PRINT_UPSCALER_WEIGHTS = env.str("PRINT_UPSCALER_WEIGHTS", default="")
-# Most the print pipeline's RDN upscaler may enlarge a styled image (for the print-quality badge).
-STYLING_MAX_SR_SCALE = env.int("STYLING_MAX_SR_SCALE", default=4)
 
 # --- Wagtail --------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Retrocel"

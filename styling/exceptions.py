@@ -27,8 +27,8 @@ class StyleNotAvailable(StylingError):
     code = "style_not_available"
 
 
-class StyleNotOrderable(StylingError):
-    """The style may be previewed but its licence does not allow selling prints of it."""
+class StyleNotSellable(StylingError):
+    """The licence gate (``services.not_orderable_reason``) refused a design of this style."""
 
     code = "style_not_orderable"
 

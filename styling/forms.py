@@ -19,6 +19,7 @@ class UploadForm(forms.Form):
 
     photo = forms.FileField(
         label="Your photo",
+        allow_empty_file=True,  # ml.imageio says "The file is empty." itself
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTR}),
         error_messages={"required": "Please choose a photo to upload."},
     )

@@ -1,8 +1,9 @@
-"""Mockup previews of a placed design, through the catalog's renderer when it is installed.
+"""Mockup previews of a placed design, drawn by the catalog's mockup renderer.
 
-``catalog.mockups.render_mockup(spec, artwork, size=...)`` draws the bleed-box artwork on a
-picture of the product. Until that module exists this falls back to the flat artwork with
-the trim line, safe zone and masks drawn on it, and says so (``is_mockup`` False).
+``catalog.mockups.render_mockup(artwork, spec, template)`` draws the bleed-box artwork on the
+spec's product picture. A spec without a mockup template falls back to the flat artwork
+with the bleed, trim line, safe zone and masks drawn on it (``is_mockup`` False).
+Shoppers' designs are private, so the catalog's public-media cache is not used here.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageDraw
 
+from catalog.mockups import render_mockup
 from catalog.models import PrintSpec
 from styling.placement import Placement, canvas_size_for_long_side, compose, overlay_geometry
 
@@ -27,11 +29,16 @@ def render_preview(
     styled: Image.Image, spec: PrintSpec, placement: Placement, *, size: int = 800
 ) -> Preview:
     artwork = compose(styled, spec, placement, canvas_size_for_long_side(spec, ARTWORK_LONG_SIDE))
-    try:
-        from catalog.mockups import render_mockup
-    except ImportError:
+    template = spec.mockup_template if spec.mockup_template_id else None
+    if template is None:
         return Preview(flat_with_guides(artwork, spec, size=size), is_mockup=False)
-    return Preview(render_mockup(spec, artwork, size=size).convert("RGB"), is_mockup=True)
+    picture = render_mockup(artwork, spec, template).convert("RGB")
+    k = size / max(picture.size)
+    if k < 1:
+        picture = picture.resize(
+            (round(picture.width * k), round(picture.height * k)), Image.Resampling.LANCZOS
+        )
+    return Preview(picture, is_mockup=True)
 
 
 def flat_with_guides(artwork: Image.Image, spec: PrintSpec, *, size: int) -> Image.Image:

@@ -39,6 +39,14 @@ def style_file_path(instance: Style, filename: str) -> str:
     return f"styles/{uuid.uuid4().hex}/{filename}"
 
 
+class SamplesStatus(models.TextChoices):
+    NONE = "none", "Not generated"
+    QUEUED = "queued", "Queued"
+    RUNNING = "running", "Generating"
+    DONE = "done", "Ready"
+    FAILED = "failed", "Failed"
+
+
 class Style(RevisionMixin, PreviewableMixin, models.Model):
     """A curated look shoppers can pick, edited as a Wagtail snippet."""
 
@@ -62,6 +70,10 @@ class Style(RevisionMixin, PreviewableMixin, models.Model):
         default=False,
         help_text="Only styles whose licence allows commercial use can be ordered.",
     )
+    samples_status = models.CharField(
+        max_length=10, choices=SamplesStatus.choices, default=SamplesStatus.NONE, editable=False
+    )
+    samples_error = models.CharField(max_length=300, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -70,6 +82,9 @@ class Style(RevisionMixin, PreviewableMixin, models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_preview_template(self, request: object, mode_name: str) -> str:
+        return "styling/previews/style.html"
 
 
 class StyleSample(models.Model):
@@ -204,3 +219,6 @@ class Design(models.Model):
 
     def __str__(self) -> str:
         return f"Design {self.pk}"
+
+
+from styling.pages import StyleIndexPage  # noqa: E402,F401  (page model lives in pages.py)

@@ -192,11 +192,12 @@ def compose(
         return canvas
     # ... and the same part in source pixels (fractional, which Pillow's box allows).
     iw, ih = image.size
+    # Rounding the canvas edges may step a fraction of a pixel outside the image: clamp.
     box = (
-        (left - x0) / w * iw,
-        (top - y0) / h * ih,
-        (right - x0) / w * iw,
-        (bottom - y0) / h * ih,
+        max(0.0, (left - x0) / w * iw),
+        max(0.0, (top - y0) / h * ih),
+        min(float(iw), (right - x0) / w * iw),
+        min(float(ih), (bottom - y0) / h * ih),
     )
     part = image.convert("RGB").resize(
         (right - left, bottom - top), Image.Resampling.LANCZOS, box=box

@@ -1,13 +1,13 @@
 """Read side of styling: every shopper-facing query goes through an owner-scoped queryset.
 
-An owner is the browser session (a random token kept in the session, so it survives the
-session key changing at sign-in) and, when signed in, the user. A row is visible when
-either matches; anything else is treated as not existing (views answer 404).
+An owner is the browser session (its session key, as the orders app reads it too) and,
+when signed in, the user. A row is visible when either matches; anything else is treated
+as not existing (views answer 404). Signing in changes the session key; the rows of the
+old key are handed over by ``services.adopt_on_login``.
 """
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -28,10 +28,11 @@ class Owner:
 
 
 def owner_from_request(request: HttpRequest, *, create: bool = False) -> Owner | None:
-    """The request's owner; with ``create`` a new session token is issued if there is none."""
-    token = request.session.get(SESSION_OWNER_KEY)
-    if not token and create:
-        token = secrets.token_hex(16)
+    """The request's owner; with ``create`` the session is created if there is none yet."""
+    if create and not request.session.session_key:
+        request.session.save()
+    token = request.session.session_key
+    if create:  # remembered in the session data, which survives the key change at sign-in
         request.session[SESSION_OWNER_KEY] = token
     user_id = request.user.pk if request.user.is_authenticated else None
     if not token and user_id is None:

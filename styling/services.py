@@ -32,7 +32,7 @@ from styling.exceptions import (
     JobSuperseded,
     PrintQualityTooLow,
     StyleNotAvailable,
-    StyleNotOrderable,
+    StyleNotSellable,
     TransientStylingError,
     UploadRejected,
     VariantNotAvailable,
@@ -40,7 +40,7 @@ from styling.exceptions import (
 from styling.mockups import render_preview
 from styling.models import Design, JobStatus, Style, StylingJob, StylingJobEvent, Upload
 from styling.placement import Placement, effective_dpi, max_scale_for_dpi
-from styling.selectors import Owner
+from styling.selectors import SESSION_OWNER_KEY, Owner
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,7 @@ __all__ = [
     "CropBox",
     "StyleNotOrderable",
     "assert_style_orderable",
+    "not_orderable_reason",
     "create_design",
     "create_upload",
     "fail_job",
@@ -80,15 +81,33 @@ STAGE_LABELS = {
 
 
 # --- Licence gate -------------------------------------------------------------------------------
-def assert_style_orderable(style: Style) -> None:
-    """A style can be sold only when it is enabled and its licence allows commercial use."""
+class StyleNotOrderable(Exception):
+    """A style shoppers may preview but not buy; ``reason`` is written for the shopper."""
+
+    def __init__(self, style: Style, reason: str) -> None:
+        super().__init__(reason)
+        self.style = style
+        self.reason = reason
+
+
+def not_orderable_reason(style: Style) -> str | None:
+    """Why ``style`` cannot be ordered, or ``None`` when it can."""
     if not style.is_enabled:
-        raise StyleNotOrderable(f"The style “{style.name}” is not available any more.")
+        return f"The {style.name} style is no longer offered, so it cannot be printed."
     if not style.commercial_use_allowed:
-        raise StyleNotOrderable(
-            f"The style “{style.name}” can be previewed but not printed: its licence "
-            f"({style.licence}) does not allow selling prints. Please pick another style."
+        licence = f" ({style.licence})" if style.licence else ""
+        return (
+            f"The {style.name} style is for previews only: its licence{licence} does not "
+            "allow commercial use, so we cannot print or sell it. Pick another style to order."
         )
+    return None
+
+
+def assert_style_orderable(style: Style) -> None:
+    """Raise :class:`StyleNotOrderable` with the shopper-facing reason unless ``style`` can be sold."""
+    reason = not_orderable_reason(style)
+    if reason is not None:
+        raise StyleNotOrderable(style, reason)
 
 
 # --- Uploads ------------------------------------------------------------------------------------
@@ -168,6 +187,23 @@ def _delete_files(*fields: Any) -> None:
     for field in fields:
         if field and field.name:
             field.storage.delete(field.name)
+
+
+def adopt_on_login(sender: object, request: Any, user: Any, **kwargs: object) -> None:
+    """``user_logged_in`` receiver: rows of the pre-login session key follow the new key.
+
+    Django gives the session a new key at sign-in (against session fixation); the session
+    data survives, including the key the shopper's uploads were made under.
+    """
+    if request is None or not hasattr(request, "session"):
+        return
+    old = request.session.get(SESSION_OWNER_KEY)
+    new = request.session.session_key
+    if not old or not new or old == new:
+        return
+    Upload.objects.filter(owner_session=old).update(owner_session=new)
+    Upload.objects.filter(owner_session=new, owner_user__isnull=True).update(owner_user=user)
+    request.session[SESSION_OWNER_KEY] = new
 
 
 # --- Jobs: the state machine ----------------------------------------------------------------------
@@ -320,6 +356,7 @@ def run_job(*, job_id: uuid.UUID | str, task_id: str = "") -> StylingJob:
         if storage.exists(name):  # a re-run after re-queue: same deterministic name
             storage.delete(name)
         saved = storage.save(name, ContentFile(png.getvalue()))
+        finished = timezone.now()
         if not transition(
             job,
             JobStatus.DONE,
@@ -328,8 +365,8 @@ def run_job(*, job_id: uuid.UUID | str, task_id: str = "") -> StylingJob:
             result=saved,
             stage="done",
             progress=100,
-            finished_at=timezone.now(),
-            heartbeat_at=timezone.now(),
+            finished_at=finished,
+            heartbeat_at=finished,
         ):
             raise JobSuperseded(str(job.pk))
     except JobSuperseded:
@@ -471,13 +508,15 @@ def create_design(*, job: StylingJob, variant: Variant, placement: Placement) ->
     """Save a styled image placed on a variant (what "Add to cart" creates), with its mockup.
 
     Raises:
-        JobNotReady, VariantNotAvailable, StyleNotOrderable, PrintQualityTooLow.
+        JobNotReady, VariantNotAvailable, StyleNotSellable (licence gate), PrintQualityTooLow.
     """
     if job.status != JobStatus.DONE or not job.result:
         raise JobNotReady("The styled picture is not ready yet.")
     if not (variant.is_active and variant.product.is_active):
         raise VariantNotAvailable(f"{variant} is not on sale at the moment.")
-    assert_style_orderable(job.style)
+    reason = not_orderable_reason(job.style)
+    if reason is not None:
+        raise StyleNotSellable(reason)
     quality = print_quality(job, variant, placement)
     if not quality.ok:
         raise PrintQualityTooLow(quality.message, dpi=quality.dpi, min_dpi=quality.min_dpi)

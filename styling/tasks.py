@@ -46,3 +46,11 @@ def watchdog_sweep() -> dict[str, list[str]]:
 def housekeeping() -> dict[str, int]:
     """Periodic: delete abandoned uploads, previews, jobs and designs (never ordered ones)."""
     return asdict(retention.housekeeping())
+
+
+@shared_task(name="styling.generate_style_samples", queue="gpu")
+def generate_style_samples(style_id: int) -> str:
+    """Render a style's before/after samples on the fixed sample photos (idempotent)."""
+    from styling import curation
+
+    return curation.generate_samples(style_id=style_id)

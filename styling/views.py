@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from PIL import Image
 
-from styling import selectors, services
+from styling import hooks, selectors, services
 from styling.engine import upload_limits
 from styling.exceptions import StylingError, UploadRejected
 from styling.forms import (
@@ -68,7 +68,8 @@ def _private_file(field, *, content_type: str, filename: str | None = None) -> F
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
     limits = upload_limits()
-    form = UploadForm(request.POST or None, request.FILES or None, max_bytes=limits.max_bytes)
+    bound = (request.POST, request.FILES) if request.method == "POST" else ()
+    form = UploadForm(*bound, max_bytes=limits.max_bytes)
     variants = list(selectors.variants_on_sale())
     chosen = request.POST.get("variant") or request.GET.get("variant") or ""
     if request.method == "POST" and form.is_valid():
@@ -127,7 +128,8 @@ def choose_style(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     initial = {"strength": 1.0}
     if request.GET.get("style"):
         initial["style"] = request.GET["style"]
-    form = StyleChoiceForm(request.POST or None, styles=styles, initial=initial)
+    bound = (request.POST,) if request.method == "POST" else ()
+    form = StyleChoiceForm(*bound, styles=styles, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             job = services.start_job(
@@ -167,11 +169,7 @@ def job_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 def _orderable_error(job: StylingJob) -> str:
-    try:
-        services.assert_style_orderable(job.style)
-    except StylingError as exc:
-        return exc.message
-    return ""
+    return services.not_orderable_reason(job.style) or ""
 
 
 @require_GET
@@ -247,10 +245,11 @@ def place(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     initial = {"scale": 1.0, "offset_x": 0.0, "offset_y": 0.0}
     if default_variant:
         initial["variant"] = default_variant
-    form = PlacementForm(request.POST or None, variants=variants_qs, initial=initial)
+    bound = (request.POST,) if request.method == "POST" else ()
+    form = PlacementForm(*bound, variants=variants_qs, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.create_design(
+            design = services.create_design(
                 job=job,
                 variant=form.cleaned_data["variant"],
                 placement=form.cleaned_data["placement"],
@@ -258,8 +257,10 @@ def place(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
         except StylingError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, "Saved to your designs.")
-            return redirect("styling:designs")
+            next_url = hooks.design_added(request, design)
+            if next_url is None:
+                messages.success(request, "Saved to your designs.")
+            return redirect(next_url or reverse("styling:designs"))
     width, height = services.result_size(job)
     return render(
         request,

