@@ -1,17 +1,22 @@
-"""factory_boy factories for styling tests (and the catalog rows a design needs)."""
+"""factory_boy factories for styling tests (and the catalog rows a design needs), and real
+test files for curated styles."""
 
 from __future__ import annotations
 
 import io
+import json
 from decimal import Decimal
 from pathlib import Path
 
 import factory
+import torch
 from PIL import Image
 
 from catalog.models import MockupKind, PrintSpec, Product, ProductKind, Variant
 from ml.testing.corpus import photo_like
 from styling.models import Builtin, Style, StyleKind
+
+CHECKPOINTS = Path(__file__).resolve().parents[3] / "shared" / "checkpoints"
 
 
 class PrintSpecFactory(factory.django.DjangoModelFactory):
@@ -63,6 +68,7 @@ class StyleFactory(factory.django.DjangoModelFactory):
 
     name = "Retro cel"
     slug = factory.Sequence(lambda n: f"retro-cel-{n}")
+    summary = "Flat paint and ink."
     kind = StyleKind.CLASSICAL
     builtin = Builtin.RETRO_CEL
     params = factory.LazyFunction(dict)
@@ -80,3 +86,16 @@ def png_bytes(width: int = 96, height: int = 80, seed: int = 0) -> bytes:
 
 def photo_bytes(shared_data: Path, name: str = "bsd68/101085.png") -> bytes:
     return (shared_data / "photos" / name).read_bytes()
+
+
+def manifest_state_dict_bytes(architecture: str, *, seed: int = 0) -> bytes:
+    """A state dict with exactly the tensor names and shapes of the public checkpoint, saved by torch."""
+    manifest = json.loads((CHECKPOINTS / f"{architecture}.json").read_text())
+    generator = torch.Generator().manual_seed(seed)
+    state = {
+        name: torch.randn(shape, generator=generator) * 0.02
+        for name, shape in manifest["tensors"].items()
+    }
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    return buffer.getvalue()

@@ -1,0 +1,207 @@
+"""Storefront pages under load through a real gunicorn server on loopback.
+
+Usage::
+
+    python bench/storefront_load.py                 # fresh var dir: migrate, seed, serve, measure
+    python bench/storefront_load.py --var var       # use (and seed if needed) an existing var dir
+    python bench/storefront_load.py --url http://127.0.0.1:8000   # measure a server you started
+
+For each page (home, product index, one product page) it runs ``--connections``
+concurrent keep-alive-less HTTP/1.1 connections for ``--duration`` seconds
+(bounded) and prints requests/s and p50/p95/p99 latency. It uses ``wrk`` when
+installed (``apt-get install -y wrk``; a Lua ``done`` hook prints the exact
+percentiles), otherwise a bounded thread-pool client written here. Loopback
+only: the target host must be 127.0.0.1 / localhost / ::1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = [("home", "/"), ("product index", "/products/"), ("product page", "/products/poster/")]
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+WRK_LUA = """
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT %d %d %d %d %d %d %d\\n", summary.requests, summary.duration,
+    latency:percentile(50), latency:percentile(95), latency:percentile(99),
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write
+      + summary.errors.timeout, latency.max))
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(var: Path) -> dict[str, str]:
+    env = dict(os.environ, RETROCEL_VAR_DIR=str(var), DJANGO_DEBUG="0", LOG_LEVEL="WARNING")
+    py = sys.executable
+    subprocess.run([py, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+    subprocess.run([py, "manage.py", "seed_demo"], cwd=ROOT, env=env, check=True,
+                   stdout=subprocess.DEVNULL)  # fmt: skip
+    return env
+
+
+def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+    cmd = [
+        sys.executable, "-m", "gunicorn", "shop.wsgi:application", "-b", f"127.0.0.1:{port}",
+        "-w", str(workers), "--log-level", "warning", "--backlog", "256",
+    ]  # fmt: skip
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            conn.request("GET", "/")
+            if conn.getresponse().status == 200:
+                return proc
+        except OSError:
+            time.sleep(0.3)
+    os.killpg(proc.pid, signal.SIGTERM)
+    raise RuntimeError("gunicorn did not answer / with 200 within 60 s")
+
+
+def run_wrk(url: str, connections: int, duration: int) -> dict[str, float]:
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as fh:
+        fh.write(WRK_LUA)
+    try:
+        out = subprocess.run(
+            ["wrk", "-t", "2", "-c", str(connections), "-d", f"{duration}s", "--timeout", "10s",
+             "-s", fh.name, url],
+            capture_output=True, text=True, check=True, timeout=duration + 30,
+        ).stdout  # fmt: skip
+    finally:
+        os.unlink(fh.name)
+    line = next(ln for ln in out.splitlines() if ln.startswith("RESULT "))
+    n, dur_us, p50, p95, p99, errors, worst = (int(x) for x in line.split()[1:])
+    return {
+        "requests": n,
+        "rps": n / (dur_us / 1e6),
+        "p50": p50 / 1000,
+        "p95": p95 / 1000,
+        "p99": p99 / 1000,
+        "errors": errors,
+        "max": worst / 1000,
+    }
+
+
+def run_threads(url: str, connections: int, duration: int, max_requests: int) -> dict[str, float]:
+    """A bounded closed-loop client: ``connections`` threads, each one request at a time."""
+    parts = urlsplit(url)
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    stop_at = time.monotonic() + duration
+
+    def worker() -> None:
+        nonlocal errors
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        while time.monotonic() < stop_at:
+            with lock:
+                if len(latencies) + errors >= max_requests:
+                    return
+            t0 = time.perf_counter()
+            try:
+                conn.request("GET", parts.path or "/")
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+                if response.getheader("Connection", "").lower() == "close":
+                    conn.close()
+            except OSError:
+                ok = False
+                conn.close()
+            with lock:
+                if ok:
+                    latencies.append((time.perf_counter() - t0) * 1000)
+                else:
+                    errors += 1
+
+    started = time.perf_counter()
+    threads = [threading.Thread(target=worker) for _ in range(connections)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    q = (
+        statistics.quantiles(latencies, n=100, method="inclusive")
+        if len(latencies) > 1
+        else [0] * 99
+    )
+    return {
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "p50": q[49],
+        "p95": q[94],
+        "p99": q[98],
+        "errors": errors,
+        "max": max(latencies, default=0),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--url", help="measure this running server instead of starting one")
+    parser.add_argument("--var", type=Path, help="var dir to serve (default: a fresh temp dir)")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--duration", type=int, default=10, help="seconds per page (max 60)")
+    parser.add_argument("--max-requests", type=int, default=20000, help="python client bound")
+    parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
+    args = parser.parse_args()
+    duration = min(max(args.duration, 1), 60)
+    client = args.client
+    if client == "auto":
+        client = "wrk" if shutil.which("wrk") else "python"
+
+    proc = None
+    if args.url:
+        base = args.url.rstrip("/")
+        if urlsplit(base).hostname not in LOOPBACK:
+            parser.error("loopback only: use 127.0.0.1, localhost or ::1")
+    else:
+        var = args.var or Path(tempfile.mkdtemp(prefix="retrocel-bench-"))
+        env = prepare(var)
+        port = free_port()
+        proc = start_gunicorn(env, port, args.workers)
+        base = f"http://127.0.0.1:{port}"
+    try:
+        print(f"# {client} client, {args.connections} connections, {duration} s per page, "
+              f"gunicorn {args.workers} sync workers, {os.cpu_count()} CPUs, {base}")  # fmt: skip
+        print(f"{'page':<15} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
+              f"{'p99 ms':>8} {'max ms':>8} {'errors':>6}")  # fmt: skip
+        for label, path in PAGES:
+            url = base + path
+            run_threads(url, 2, 1, 20)  # warm-up: templates, caches, connections
+            if client == "wrk":
+                r = run_wrk(url, args.connections, duration)
+            else:
+                r = run_threads(url, args.connections, duration, args.max_requests)
+            print(f"{label:<15} {r['requests']:>8} {r['rps']:>8.1f} {r['p50']:>8.1f} "
+                  f"{r['p95']:>8.1f} {r['p99']:>8.1f} {r['max']:>8.1f} {r['errors']:>6}")  # fmt: skip
+    finally:
+        if proc is not None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait(timeout=20)
+
+
+if __name__ == "__main__":
+    main()
