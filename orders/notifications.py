@@ -39,8 +39,10 @@ def notify_vendor_new_order(*, order: Order, vendor: Vendor) -> int:
 
 def notify_shopper_shipped(*, line: OrderLine) -> int:
     """Tell the shopper a line has shipped, with carrier and tracking number."""
+    from orders.links import order_url
+
     order = line.order
-    context = {"order": order, "line": line}
+    context = {"order": order, "line": line, "order_url": order_url(order)}
     return send_mail(
         subject=f"Your Retrocel order {order.number} has shipped",
         message=render_to_string("orders/email/shopper_shipped.txt", context),

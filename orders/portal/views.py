@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
@@ -77,11 +78,21 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
         {
             "order": order,
             "lines": lines,
-            "events": order.events.filter(line__in=lines).select_related("actor", "line"),
+            "events": _history(order, lines, request.user),
             "LineStatus": LineStatus,
             "zip_ready": all(_downloadable(line) for line in lines),
         },
     )
+
+
+def _history(order, lines, user):  # type: ignore[no-untyped-def]
+    """Audit rows this vendor may see: its lines, the order's status, its own zip downloads."""
+    vendor_users = selectors.vendors_for(user).values("users")
+    return order.events.filter(
+        Q(line__in=lines)
+        | Q(line__isnull=True, kind__in=["status", "ready_for_production"])
+        | Q(line__isnull=True, kind="download_zip", actor__in=vendor_users)
+    ).select_related("actor", "line")
 
 
 def _downloadable(line) -> bool:  # type: ignore[no-untyped-def]
