@@ -31,24 +31,31 @@ with torch.inference_mode():
 """
 
 
-def _extra_peak(side: int, tile: int) -> int:
-    procs = subprocess.run(
-        [sys.executable, "-c", SCRIPT, str(side), str(tile)],
-        check=True, capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
-    return json.loads(procs.stdout.strip().splitlines()[-1])["extra"]
+def _extra_peaks(cases: list[tuple[int, int]]) -> list[int]:
+    """Run each (side, tile) case in its own fresh interpreter (in parallel); extra peak bytes."""
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", SCRIPT, str(side), str(tile)], stdout=subprocess.PIPE, text=True
+        )
+        for side, tile in cases
+    ]
+    peaks = []
+    for proc in procs:
+        out, _ = proc.communicate(timeout=120)
+        assert proc.returncode == 0
+        peaks.append(json.loads(out.strip().splitlines()[-1])["extra"])
+    return peaks
 
 
 def test_peak_memory_grows_far_less_than_the_image_area():
-    small = _extra_peak(256, 64)
-    large = _extra_peak(512, 64)  # 4x the area
-    whole = _extra_peak(512, 512)
+    small, large, whole = _extra_peaks([(256, 64), (512, 64), (512, 512)])  # 512^2 = 4x the area
     mib = 1024 * 1024
     print(
-        f"extra peak: tiled 256^2 {small / mib:.1f} MiB, tiled 512^2 {large / mib:.1f} MiB, whole 512^2 {whole / mib:.1f} MiB"
+        f"extra peak: tiled 256^2 {small / mib:.1f} MiB, tiled 512^2 {large / mib:.1f} MiB,"
+        f" whole 512^2 {whole / mib:.1f} MiB"
     )
 
-    # The uint8 output grows 4x (0.75 -> 3 MiB); the tile's activations do not.
-    assert large < 2.5 * small
+    # Only the uint8 output (0.75 -> 3 MiB), the input and the one-row band grow with the
+    # image; a whole-image pass needs ~300 MiB of activations at this size.
     assert large - small < 8 * mib
     assert large < whole / 10
