@@ -38,6 +38,7 @@ def spec_snapshot(spec: PrintSpec) -> dict[str, Any]:
         "min_dpi": int(spec.min_dpi),
         "is_wrap": bool(spec.is_wrap),
         "masks": [dict(mask) for mask in spec.masks or []],
+        "mockup": spec.mockup,
     }
 
 

@@ -200,3 +200,31 @@ def test_print_files_are_not_reachable_by_a_public_media_url(rdn_weights, settin
     assert client.get(line.print_file.url).status_code == 404
     assert client.get(f"/media/{line.print_file.name}").status_code == 404
     assert client.get(f"/media/../private/{line.print_file.name}").status_code in (400, 404)
+
+
+def test_upscale_runs_on_the_gpu_queue_and_the_pdf_on_default() -> None:
+    from shop.celery import app
+
+    for task, queue in (
+        (print_tasks.gpu_upscale_line, "gpu"),
+        (print_tasks.write_line_pdf_task, "default"),
+        (print_tasks.notify_vendor_task, "default"),
+    ):
+        route = app.amqp.router.route(dict(task._get_exec_options()), task.name)
+        assert route["queue"].name == queue, task.name
+
+
+def test_snapshot_round_trip_keeps_every_print_figure() -> None:
+    from catalog.models import PrintSpec
+    from orders.snapshots import spec_snapshot
+    from orders.tests.print_factories import MUG
+
+    spec = PrintSpec(**MUG)
+    snap = SpecSnapshot.from_json(spec_snapshot(spec))
+    assert (snap.trim_width_mm, snap.trim_height_mm, snap.bleed_mm) == (
+        spec.trim_width_mm,
+        spec.trim_height_mm,
+        spec.bleed_mm,
+    )
+    assert (snap.min_dpi, snap.is_wrap, list(snap.masks)) == (300, True, MUG["masks"])
+    assert snap.canvas_pixels() == (2776, 1126)  # 234.96 x 95.26 mm at 300 DPI, rounded up
