@@ -1,5 +1,4 @@
-"""factory_boy factories for styling tests (and the catalog rows a design needs), and real
-test files for curated styles."""
+"""factory_boy factories for styling tests (and the catalog rows a design needs), plus real test files."""
 
 from __future__ import annotations
 
@@ -66,8 +65,8 @@ class StyleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Style
 
-    name = "Retro cel"
-    slug = factory.Sequence(lambda n: f"retro-cel-{n}")
+    name = factory.Sequence(lambda n: f"Style {n}")
+    slug = factory.Sequence(lambda n: f"style-{n}")
     summary = "Flat paint and ink."
     kind = StyleKind.CLASSICAL
     builtin = Builtin.RETRO_CEL

