@@ -177,3 +177,14 @@ def test_shipped_weights_beat_bicubic_on_set5_crops():
         gains.append(score.psnr_model - score.psnr_bicubic)
 
     assert min(gains) > 0.5, gains
+
+
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_cuda_half_channels_last_matches_cpu():
+    image = Image.fromarray(_photo(96, 80, seed=2))
+
+    on_gpu = np.asarray(upscale(image, 4, device="cuda", tile=48))
+    on_cpu = np.asarray(upscale(image, 4, device="cpu", tile=48))
+
+    assert np.abs(on_gpu.astype(int) - on_cpu.astype(int)).max() <= 3
