@@ -38,9 +38,12 @@ def notify_vendor_new_order(*, order: Order, vendor: Vendor) -> int:
 
 
 def notify_shopper_shipped(*, line: OrderLine) -> int:
-    """Tell the shopper a line has shipped, with carrier and tracking number."""
+    """Tell the shopper a line has shipped, with carrier and tracking number (once it has)."""
     from orders.links import order_url
+    from orders.models import LineStatus
 
+    if line.status != LineStatus.SHIPPED or not line.tracking_number:
+        return 0
     order = line.order
     context = {"order": order, "line": line, "order_url": order_url(order)}
     return send_mail(

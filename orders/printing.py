@@ -54,6 +54,9 @@ RENDERABLE_STATUSES = {OrderStatus.PAID, OrderStatus.IN_PRODUCTION, OrderStatus.
 UPSCALED_NAME = "line-{line_id}-upscaled.png"
 PDF_NAME = "{number}-line-{line_id}-{sku}.pdf"
 MAX_ERROR = 300
+# The most pixels an upscaled image may have (~3x an 18x24 in poster at 300 DPI): a bound on
+# worker memory. Orderable designs stay far below it (styling gates them by effective DPI).
+MAX_UPSCALED_PIXELS = 120_000_000
 
 
 class PrintFileError(Exception):
@@ -83,11 +86,12 @@ def route_line(line: OrderLine) -> Vendor | None:
 # --- Order level --------------------------------------------------------------------------------
 
 
-def render_order(order_id: int, *, force: bool = False) -> RenderPlan:
+def render_order(order_id: int, *, force: bool = False, enqueue: bool = True) -> RenderPlan:
     """Route every line of a paid order and start one print chain per line not yet ready.
 
     ``force`` re-renders lines that are already ready (an admin re-render).
-    The chains are enqueued after commit.
+    The chains are enqueued after commit; ``enqueue=False`` leaves running the
+    steps (``upscale_line``, ``write_line_pdf``) to the caller, in-process.
     """
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
@@ -124,7 +128,7 @@ def render_order(order_id: int, *, force: bool = False) -> RenderPlan:
             message = "No active vendor is routed for: " + ", ".join(products)
             OrderEvent.objects.create(order=order, kind="routing_failed", note=message)
             transaction.on_commit(partial(_notify_admins_routing, order_id, message))
-        for line_id in queued:
+        for line_id in queued if enqueue else ():
             transaction.on_commit(partial(enqueue_line_chain, line_id))
     return RenderPlan(order_id, tuple(queued), tuple(ready), tuple(unrouted))
 
@@ -264,6 +268,11 @@ def upscale_line(line_id: int) -> bool:
         target = upscale_target(image.size, spec, placement)
     except PlacementError as exc:
         raise PrintFileError(str(exc)) from exc
+    if target[0] * target[1] > MAX_UPSCALED_PIXELS:
+        raise PrintFileError(
+            f"The placement needs the image upscaled to {target[0]}x{target[1]} px, more than "
+            f"the {MAX_UPSCALED_PIXELS // 1_000_000} MP the print workers allow; zoom out."
+        )
     key = upscale_key(source, spec, placement, target)
     storage = line.upscaled_image.storage
     if line.upscale_key == key and line.upscaled_image and storage.exists(line.upscaled_image.name):

@@ -301,12 +301,11 @@ def paid_order_with_lines(kinds: list[str], vendor: Vendor | None = None, **orde
 def run_line_pipeline(order: Order) -> None:
     """Run the print pipeline in this process, step by step, as the worker chain would.
 
-    ``render_order`` schedules the Celery chains on commit; a test inside one
-    transaction never commits, so nothing is enqueued and the steps run here.
+    Nothing is enqueued, so no task outlives the test (even a transactional one).
     """
     from orders import printing
 
-    plan = printing.render_order(order.pk)
+    plan = printing.render_order(order.pk, enqueue=False)
     for line_id in plan.queued:
         printing.upscale_line(line_id)
         printing.write_line_pdf(line_id)

@@ -228,3 +228,18 @@ def test_snapshot_round_trip_keeps_every_print_figure() -> None:
     )
     assert (snap.min_dpi, snap.is_wrap, list(snap.masks)) == (300, True, MUG["masks"])
     assert snap.canvas_pixels() == (2776, 1126)  # 234.96 x 95.26 mm at 300 DPI, rounded up
+
+
+def test_a_placement_needing_a_gigantic_image_is_refused_before_upscaling() -> None:
+    # Given a poster line zoomed in 4x (the image would be ~22000 x 29000 px)
+    order = paid_order_with_lines(["poster"], VendorFactory())
+    line = order.lines.get()
+    design = line.design
+    design.placement = {"scale": 4.0, "offset_x": 0.0, "offset_y": 0.0}
+    design.save(update_fields=["placement"])
+    printing.render_order(order.pk)
+    # When the upscale step runs, it refuses with the reason and writes nothing
+    with pytest.raises(printing.PrintFileError, match="more than the 120 MP"):
+        printing.upscale_line(line.pk)
+    line.refresh_from_db()
+    assert not line.upscaled_image
