@@ -2,7 +2,7 @@
 
 A styled 1350x1800 image (a shared photo run through the built-in retro-cel
 style) goes through the print pipeline's own functions, each phase in a fresh
-subprocess so its peak RSS (``ru_maxrss``) is its own:
+subprocess so its peak RSS (``VmHWM`` of that process) is its own:
 
 1. upscale: ``ml.sr.upscale_to`` (RDN, shipped weights) to the image's size on
    the poster's print canvas (bleed box at 300 DPI), as ``orders.printing.upscale_line``;
@@ -85,7 +85,9 @@ else:
     out["preflight_s"] = time.perf_counter() - t0
     assert result.passed, result.failures
     out.update(pdf_bytes=len(data), canvas=list(canvas.size), image_ppi=list(result.image_ppi))
-out["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# VmHWM: this process image's own peak (ru_maxrss would include the parent's peak before exec).
+hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")]
+out["peak_rss_mib"] = (int(hwm[0].split()[1]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
 print(json.dumps(out))
 """
 
