@@ -127,6 +127,11 @@ class Order(models.Model):
     paid_at = models.DateTimeField(null=True, blank=True)
     # Claimed by the confirmation-email task so a retried or duplicated task sends one email.
     confirmation_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    ready_for_production_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set once, when every line has a print file that passed preflight.",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -183,6 +188,18 @@ class OrderLine(models.Model):
     print_file = models.FileField(storage=private_storage, upload_to=print_file_path, blank=True)
     print_error = models.CharField(max_length=300, blank=True)
     preflight = models.JSONField(default=dict, blank=True)
+    print_sha256 = models.CharField(max_length=64, blank=True)
+    print_rendered_at = models.DateTimeField(null=True, blank=True)
+    # The styled image upscaled (RDN on the gpu queue) to its size on the print canvas.
+    upscaled_image = models.FileField(
+        storage=private_storage, upload_to=print_file_path, blank=True
+    )
+    upscale_key = models.CharField(
+        max_length=64, blank=True, help_text="Digest of what the upscaled image was made from."
+    )
+    upscale_factor = models.FloatField(
+        null=True, blank=True, help_text="Real super-resolution factor applied (RDN passes)."
+    )
 
     class Meta:
         ordering = ["pk"]

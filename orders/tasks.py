@@ -25,3 +25,13 @@ def send_order_confirmation(order_id: int) -> bool:
     from orders import emails
 
     return emails.send_confirmation(order_id)
+
+
+# The print pipeline's tasks live in their own module; importing them here registers them
+# with Celery's autodiscovery (which imports ``orders.tasks``).
+from orders.print_tasks import (  # noqa: E402, F401
+    gpu_upscale_line,
+    notify_shipped_task,
+    notify_vendor_task,
+    write_line_pdf_task,
+)

@@ -246,6 +246,10 @@ STRIPE_JS_URL = env.str(
 # Seconds a webhook signature stays valid (Stripe's own default tolerance).
 STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
 
+# --- Print files --------------------------------------------------------------------------------
+# RDN weights the print pipeline upscales with; empty = the weights shipped in ml/sr/weights.
+PRINT_UPSCALER_WEIGHTS = env.str("PRINT_UPSCALER_WEIGHTS", default="")
+
 # --- Wagtail --------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Retrocel"
 WAGTAILADMIN_BASE_URL = SITE_URL

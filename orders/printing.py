@@ -1,0 +1,432 @@
+"""Print-file pipeline: route lines to vendors, upscale, compose, write PDF, preflight.
+
+Read top to bottom, this is the journey of a paid order's print files::
+
+    render_order(order_id)                      default queue (called by a task)
+      route every line to its product's vendor
+      for each line not yet ready: chain(
+          gpu_upscale_line(line_id)   -> upscale_line(line_id)     queue gpu
+          write_line_pdf(line_id)     -> write_line_pdf(line_id)   queue default
+      )
+    write_line_pdf ends with mark_order_ready_if_complete(order_id):
+      every line ready + preflight passed + routed -> Order.ready_for_production_at,
+      an audit row, and one email per vendor with a link to the portal.
+
+Every step re-reads its rows, writes to deterministic paths and can be run
+again: the same line gives the same PDF bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from celery import chain
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from PIL import Image, UnidentifiedImageError
+
+from catalog.models import Product
+from orders.compose import Placement, PlacementError, compose, placement_from_json, upscale_target
+from orders.models import (
+    Order,
+    OrderEvent,
+    OrderLine,
+    OrderStatus,
+    PrintStatus,
+    ProductRoute,
+    Vendor,
+)
+from orders.pdf import TicketInfo, write_print_pdf
+from orders.preflight import preflight_pdf
+from orders.snapshots import SnapshotError, SpecSnapshot
+
+log = logging.getLogger(__name__)
+
+# Orders whose print files may be (re)rendered: paid and everything after it short of refunds.
+RENDERABLE_STATUSES = {OrderStatus.PAID, OrderStatus.IN_PRODUCTION, OrderStatus.SHIPPED}
+UPSCALED_NAME = "line-{line_id}-upscaled.png"
+PDF_NAME = "{number}-line-{line_id}-{sku}.pdf"
+MAX_ERROR = 300
+# The most pixels an upscaled image may have (~3x an 18x24 in poster at 300 DPI): a bound on
+# worker memory. Orderable designs stay far below it (styling gates them by effective DPI).
+MAX_UPSCALED_PIXELS = 120_000_000
+
+
+class PrintFileError(Exception):
+    """A line whose print file cannot be made; retrying will not help (says why)."""
+
+
+@dataclass(frozen=True)
+class RenderPlan:
+    """What ``render_order`` decided: lines sent to render and lines left as they were."""
+
+    order_id: int
+    queued: tuple[int, ...]
+    already_ready: tuple[int, ...]
+    unrouted: tuple[int, ...]
+
+
+# --- Routing ------------------------------------------------------------------------------------
+
+
+def route_line(line: OrderLine) -> Vendor | None:
+    """The vendor the line's product is routed to (admin-editable ``ProductRoute``)."""
+    product: Product = line.design.variant.product
+    route = ProductRoute.objects.select_related("vendor").filter(product=product).first()
+    return route.vendor if route and route.vendor.is_active else None
+
+
+# --- Order level --------------------------------------------------------------------------------
+
+
+def render_order(order_id: int, *, force: bool = False, enqueue: bool = True) -> RenderPlan:
+    """Route every line of a paid order and start one print chain per line not yet ready.
+
+    ``force`` re-renders lines that are already ready (an admin re-render).
+    The chains are enqueued after commit; ``enqueue=False`` leaves running the
+    steps (``upscale_line``, ``write_line_pdf``) to the caller, in-process.
+    """
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.status not in RENDERABLE_STATUSES:
+            raise PrintFileError(
+                f"Order {order.number} is {order.get_status_display().lower()}; "
+                "only paid orders get print files."
+            )
+        queued, ready, unrouted = [], [], []
+        lines = list(
+            order.lines.select_for_update()
+            .select_related("design__variant__product")
+            .order_by("pk")
+        )
+        for line in lines:
+            vendor = route_line(line)
+            if vendor is None:
+                unrouted.append(line.pk)
+            elif line.vendor_id is None:
+                line.vendor = vendor
+                line.save(update_fields=["vendor"])
+                OrderEvent.objects.create(
+                    order=order, line=line, kind="routed", note=f"Routed to {vendor.name}"
+                )
+            if line.print_status == PrintStatus.READY and not force:
+                ready.append(line.pk)
+                continue
+            line.print_status = PrintStatus.RENDERING
+            line.print_error = ""
+            line.save(update_fields=["print_status", "print_error"])
+            queued.append(line.pk)
+        if unrouted:
+            products = sorted({line.product_title for line in lines if line.pk in unrouted})
+            message = "No active vendor is routed for: " + ", ".join(products)
+            OrderEvent.objects.create(order=order, kind="routing_failed", note=message)
+            transaction.on_commit(partial(_notify_admins_routing, order_id, message))
+        for line_id in queued if enqueue else ():
+            transaction.on_commit(partial(enqueue_line_chain, line_id))
+    return RenderPlan(order_id, tuple(queued), tuple(ready), tuple(unrouted))
+
+
+def enqueue_line_chain(line_id: int) -> None:
+    """Upscale on the gpu queue, then compose + PDF + preflight on default."""
+    from orders.print_tasks import gpu_upscale_line, write_line_pdf_task
+
+    chain(gpu_upscale_line.si(line_id), write_line_pdf_task.si(line_id)).apply_async()
+
+
+def order_is_ready(order: Order) -> tuple[bool, list[str]]:
+    """Whether every line has a print file that passed preflight and a vendor; else why not."""
+    reasons = []
+    lines = list(order.lines.all())
+    if not lines:
+        reasons.append("the order has no lines")
+    for line in lines:
+        if line.print_status != PrintStatus.READY or not line.print_file:
+            reasons.append(f"line {line.pk} print file is {line.get_print_status_display()}")
+        elif not (line.preflight or {}).get("passed"):
+            reasons.append(f"line {line.pk} failed preflight")
+        if line.vendor_id is None:
+            reasons.append(f"line {line.pk} has no vendor")
+    return not reasons, reasons
+
+
+def mark_order_ready_if_complete(order_id: int) -> bool:
+    """Set ``ready_for_production_at`` once every line is ready; notify each vendor once.
+
+    Returns True when this call made the order ready.
+    """
+    with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=order_id)
+        if order.ready_for_production_at is not None:
+            return False
+        ready, _ = order_is_ready(order)
+        if not ready:
+            return False
+        order.ready_for_production_at = timezone.now()
+        order.save(update_fields=["ready_for_production_at"])
+        OrderEvent.objects.create(
+            order=order, kind="ready_for_production", note="Every line has a print file."
+        )
+        vendor_ids = sorted(set(order.lines.values_list("vendor_id", flat=True)))
+        for vendor_id in vendor_ids:
+            transaction.on_commit(partial(enqueue_vendor_notification, order_id, vendor_id))
+    return True
+
+
+def enqueue_vendor_notification(order_id: int, vendor_id: int) -> None:
+    from orders.print_tasks import notify_vendor_task
+
+    notify_vendor_task.delay(order_id, vendor_id)
+
+
+def _notify_admins_routing(order_id: int, message: str) -> None:
+    from orders.notifications import notify_admins_print_failure
+
+    order = Order.objects.get(pk=order_id)
+    notify_admins_print_failure(order=order, line=None, error=message)
+
+
+# --- Line level: upscale (gpu) --------------------------------------------------------------------
+
+
+def _line(line_id: int) -> OrderLine:
+    return OrderLine.objects.select_related(
+        "order", "design__job", "design__variant__product", "vendor"
+    ).get(pk=line_id)
+
+
+def _spec(line: OrderLine) -> SpecSnapshot:
+    try:
+        return SpecSnapshot.from_json(line.print_spec)
+    except SnapshotError as exc:
+        raise PrintFileError(str(exc)) from exc
+
+
+def _placement(line: OrderLine) -> Placement:
+    try:
+        return placement_from_json(line.design.placement)
+    except PlacementError as exc:
+        raise PrintFileError(str(exc)) from exc
+
+
+def _open_styled(line: OrderLine) -> tuple[Image.Image, bytes]:
+    result = line.design.job.result
+    if not result:
+        raise PrintFileError(f"Design {line.design_id} has no styled image to print.")
+    with result.open("rb") as fh:
+        data = fh.read()
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, Image.DecompressionBombError, SyntaxError) as exc:
+        raise PrintFileError(f"The styled image of design {line.design_id} is unreadable.") from exc
+    return image.convert("RGB"), data
+
+
+def upscaler_weights() -> Path:
+    """The RDN weights file the pipeline uses (``PRINT_UPSCALER_WEIGHTS`` or the shipped one)."""
+    from ml.sr import SHIPPED_WEIGHTS
+
+    return Path(settings.PRINT_UPSCALER_WEIGHTS or SHIPPED_WEIGHTS)
+
+
+def upscale_key(source: bytes, spec: SpecSnapshot, placement: Placement, target) -> str:
+    """Digest of everything the upscaled image depends on."""
+    path = upscaler_weights()
+    weights = path.read_bytes() if path.exists() else b""
+    parts = {
+        "source": hashlib.sha256(source).hexdigest(),
+        "weights": hashlib.sha256(weights).hexdigest(),
+        "spec": repr(spec),
+        "placement": repr(placement),
+        "target": list(target),
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
+
+
+def upscale_line(line_id: int) -> bool:
+    """Upscale the line's styled image to its size on the print canvas (RDN + resample).
+
+    Returns False without work when the stored upscaled image already matches
+    its inputs. Raises ``PrintFileError`` for a line that can never print.
+    """
+    from ml.sr import WeightsError, load_rdn, upscale_to
+
+    line = _line(line_id)
+    if line.print_status != PrintStatus.RENDERING:
+        log.info("Line %s is %s, not rendering: nothing to upscale", line_id, line.print_status)
+        return False
+    spec, placement = _spec(line), _placement(line)
+    image, source = _open_styled(line)
+    try:
+        target = upscale_target(image.size, spec, placement)
+    except PlacementError as exc:
+        raise PrintFileError(str(exc)) from exc
+    if target[0] * target[1] > MAX_UPSCALED_PIXELS:
+        raise PrintFileError(
+            f"The placement needs the image upscaled to {target[0]}x{target[1]} px, more than "
+            f"the {MAX_UPSCALED_PIXELS // 1_000_000} MP the print workers allow; zoom out."
+        )
+    key = upscale_key(source, spec, placement, target)
+    storage = line.upscaled_image.storage
+    if line.upscale_key == key and line.upscaled_image and storage.exists(line.upscaled_image.name):
+        return False
+    try:
+        result = upscale_to(image, *target, model=load_rdn(upscaler_weights()))
+    except WeightsError as exc:
+        raise PrintFileError(f"The upscaler cannot load its weights: {exc}") from exc
+    del image
+    buffer = io.BytesIO()
+    result.image.save(buffer, "PNG", compress_level=1)
+    name = _save_deterministic(line, UPSCALED_NAME.format(line_id=line.pk), buffer.getvalue())
+    OrderLine.objects.filter(pk=line.pk).update(
+        upscaled_image=name, upscale_key=key, upscale_factor=result.effective_scale
+    )
+    return True
+
+
+# --- Line level: compose + PDF + preflight (default) --------------------------------------------
+
+
+def ticket_for(line: OrderLine) -> TicketInfo:
+    order = line.order
+    ids = list(order.lines.order_by("pk").values_list("pk", flat=True))
+    ship_to = tuple(
+        part
+        for part in (
+            order.ship_name,
+            order.ship_line1,
+            order.ship_line2,
+            f"{order.ship_postal_code} {order.ship_city}",
+            order.ship_country,
+        )
+        if part
+    )
+    return TicketInfo(
+        order_number=order.number,
+        line_id=line.pk,
+        line_position=ids.index(line.pk) + 1,
+        line_count=len(ids),
+        sku=line.sku,
+        product_title=line.product_title,
+        variant_name=line.variant_name,
+        style_name=line.style_name,
+        quantity=line.quantity,
+        ship_to=ship_to,
+        vendor_name=line.vendor.name if line.vendor else "unrouted",
+        issued_at=order.paid_at or order.created_at,
+    )
+
+
+def render_line_pdf(line: OrderLine) -> tuple[bytes, dict]:
+    """Compose the upscaled image and write the PDF; returns (pdf bytes, preflight JSON)."""
+    spec, placement = _spec(line), _placement(line)
+    if not line.upscaled_image:
+        raise PrintFileError(f"Line {line.pk} has no upscaled image yet.")
+    with line.upscaled_image.open("rb") as fh:
+        upscaled = Image.open(io.BytesIO(fh.read()))
+        upscaled.load()
+    try:
+        canvas = compose(upscaled, spec, placement)
+    except PlacementError as exc:
+        raise PrintFileError(str(exc)) from exc
+    del upscaled
+    data = write_print_pdf(canvas, spec, ticket_for(line))
+    del canvas
+    result = preflight_pdf(data, spec).as_json()
+    if line.upscale_factor:
+        # What the RDN really added, next to the pixel ppi the preflight measured.
+        result["upscale_factor"] = line.upscale_factor
+    return data, result
+
+
+def write_line_pdf(line_id: int) -> bool:
+    """Write the line's PDF and preflight it; returns True when the line is now ready.
+
+    A failed preflight leaves the line ``failed`` with the reasons (the file
+    is kept for inspection but never reaches the vendor).
+    """
+    line = _line(line_id)
+    if line.print_status != PrintStatus.RENDERING:
+        log.info("Line %s is %s, not rendering: no PDF to write", line_id, line.print_status)
+        return False
+    data, preflight = render_line_pdf(line)
+    name = _save_deterministic(
+        line, PDF_NAME.format(number=line.order.number, line_id=line.pk, sku=_safe(line.sku)), data
+    )
+    passed = bool(preflight["passed"])
+    failures = [f"{c['name']}: {c['detail']}" for c in preflight["checks"] if not c["passed"]]
+    with transaction.atomic():
+        locked = OrderLine.objects.select_for_update().get(pk=line_id)
+        locked.print_file = name
+        locked.print_sha256 = hashlib.sha256(data).hexdigest()
+        locked.print_rendered_at = timezone.now()
+        locked.preflight = preflight
+        locked.print_status = PrintStatus.READY if passed else PrintStatus.FAILED
+        locked.print_error = (
+            "" if passed else ("Preflight failed: " + "; ".join(failures))[:MAX_ERROR]
+        )
+        locked.save(
+            update_fields=[
+                "print_file",
+                "print_sha256",
+                "print_rendered_at",
+                "preflight",
+                "print_status",
+                "print_error",
+            ]
+        )
+        OrderEvent.objects.create(
+            order_id=locked.order_id,
+            line=locked,
+            kind="print_file_ready" if passed else "preflight_failed",
+            note=f"{name} sha256 {locked.print_sha256[:12]}" if passed else locked.print_error,
+        )
+    if not passed:
+        from orders.notifications import notify_admins_print_failure
+
+        notify_admins_print_failure(order=line.order, line=line, error=locked.print_error)
+        return False
+    mark_order_ready_if_complete(line.order_id)
+    return True
+
+
+def mark_line_failed(line_id: int, error: str) -> None:
+    """Record a final failure on the line (after retries) and tell the admins."""
+    from orders.notifications import notify_admins_print_failure
+
+    with transaction.atomic():
+        line = OrderLine.objects.select_for_update().select_related("order").get(pk=line_id)
+        line.print_status = PrintStatus.FAILED
+        line.print_error = error[:MAX_ERROR]
+        line.save(update_fields=["print_status", "print_error"])
+        OrderEvent.objects.create(
+            order=line.order, line=line, kind="print_failed", note=line.print_error
+        )
+    notify_admins_print_failure(order=line.order, line=line, error=error)
+
+
+def _safe(text: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in "-_" else "_" for ch in text)[:40] or "item"
+
+
+def _save_deterministic(line: OrderLine, filename: str, data: bytes) -> str:
+    """Save under ``print/<order number>/<filename>``, replacing what was there."""
+    from django.core.files.base import ContentFile
+
+    from orders.models import print_file_path
+
+    storage = line.print_file.storage
+    name = print_file_path(line, filename)
+    if storage.exists(name):
+        storage.delete(name)
+    saved = storage.save(name, ContentFile(data))
+    if saved != name:
+        raise OSError(f"Storage saved {name} as {saved}; a concurrent writer is racing this one.")
+    return saved
