@@ -76,3 +76,10 @@ def test_migrations_applied_on_configured_database() -> None:
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
     assert plan == []
     assert "shop_homepage" in connection.introspection.table_names()
+
+
+def test_private_media_has_no_url() -> None:
+    from shop.storage import private_storage
+
+    with pytest.raises(ValueError, match="private media"):
+        private_storage().url("uploads/abc/photo.png")
