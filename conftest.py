@@ -19,24 +19,20 @@ def shared_data() -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def _session_celery_worker(django_db_setup, django_db_blocker) -> Iterator[object]:
-    """One real ``celery worker`` subprocess for the session, on the test database."""
-    from shop.testing.worker import running_worker
-
-    with django_db_blocker.unblock(), running_worker("session") as worker:
-        yield worker
-
-
 @pytest.fixture
-def celery_worker(_session_celery_worker, django_db_blocker) -> Iterator[object]:
-    """The session's real worker, idle and with empty queues when the test starts.
+def celery_worker(django_db_blocker) -> Iterator[object]:
+    """A real ``celery worker`` subprocess on the test database, for one test.
 
     Tests that use it must also use ``transactional_db`` so their rows are
-    committed where the worker can read them. Tasks that earlier tests
-    published refer to rows that are gone (and whose ids SQLite reuses), so
-    they are purged and the worker is drained before this test creates rows.
+    committed where the worker can read them. It is started per test, after
+    purging both queues, and stopped afterwards: tasks published by other
+    tests (whose rows are gone, and whose ids SQLite reuses) never run, and
+    no worker consumes the tasks of tests that assert what was published.
     """
+    from shop.celery import app
+    from shop.testing.worker import running_worker
+
     with django_db_blocker.unblock():
-        _session_celery_worker.drain()
-    yield _session_celery_worker
+        app.control.purge()
+        with running_worker("test") as worker:
+            yield worker

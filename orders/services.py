@@ -28,6 +28,7 @@ from orders.exceptions import (
 )
 from orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from orders.selectors import shipping_rate_for
+from orders.snapshots import spec_snapshot
 
 log = logging.getLogger(__name__)
 
@@ -54,20 +55,6 @@ class PaymentSession:
     client_secret: str
     publishable_key: str
     js_url: str
-
-
-def _print_spec_snapshot(spec) -> dict[str, object]:  # type: ignore[no-untyped-def]
-    return {
-        "name": spec.name,
-        "trim_width_mm": str(spec.trim_width_mm),
-        "trim_height_mm": str(spec.trim_height_mm),
-        "bleed_mm": str(spec.bleed_mm),
-        "safe_margin_mm": str(spec.safe_margin_mm),
-        "min_dpi": spec.min_dpi,
-        "is_wrap": spec.is_wrap,
-        "masks": spec.masks,
-        "mockup": spec.mockup,
-    }
 
 
 def _matches(order: Order, cart: CartSummary, details: ShippingDetails, rate_id: int) -> bool:
@@ -164,7 +151,7 @@ def start_checkout(
                     variant_name=line.design.variant.name,
                     sku=line.design.variant.sku,
                     unit_price_minor=line.unit_price_minor,
-                    print_spec=_print_spec_snapshot(line.design.variant.print_spec),
+                    print_spec=spec_snapshot(line.design.variant.print_spec),
                     style_name=line.design.job.style.name,
                 )
                 for line in cart.lines

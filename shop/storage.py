@@ -2,22 +2,12 @@
 
 from __future__ import annotations
 
-from django.core.files.storage import FileSystemStorage, Storage, storages
+from django.core.files.storage import Storage, storages
 
-
-class PrivateFileSystemStorage(FileSystemStorage):
-    """Local private media: files have no URL at all.
-
-    ``FileSystemStorage`` falls back to ``MEDIA_URL`` when ``base_url`` is
-    empty, which would hand out public-looking links to shoppers' photos and
-    print files. Private files are only ever streamed by views that check
-    ownership, so asking for a URL is a bug and fails loudly.
-    """
-
-    def url(self, name: str | None) -> str:
-        raise ValueError(
-            f"{name!r} is private media: serve it through an ownership-checking view, not a URL"
-        )
+# Private files get URLs under a prefix that no route serves, so a template that
+# asks for one (Django's file widgets do) links to a 404 instead of falling back
+# to MEDIA_URL. They are only ever streamed by views that check ownership.
+PRIVATE_URL_PREFIX = "/private-media-not-served/"
 
 
 def private_storage() -> Storage:

@@ -99,19 +99,6 @@ class WorkerProcess:
             time.sleep(0.2)
         raise TimeoutError(f"celery worker not ready after {timeout}s; log:\n{self.log()}")
 
-    def drain(self) -> None:
-        """Empty both queues and wait until the worker has finished whatever it had reserved.
-
-        A round trip through the single-process worker after the purge proves
-        nothing older is still running. A worker a previous test killed is restarted.
-        """
-        from shop.celery import app
-
-        if self.proc is None or self.proc.poll() is not None:
-            self.start()
-        app.control.purge()
-        self.wait_ready()
-
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")[-5000:] if self.log_path.exists() else ""
 

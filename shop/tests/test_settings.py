@@ -78,8 +78,16 @@ def test_migrations_applied_on_configured_database() -> None:
     assert "shop_homepage" in connection.introspection.table_names()
 
 
-def test_private_media_has_no_url() -> None:
-    from shop.storage import private_storage
+@pytest.mark.django_db
+def test_private_media_urls_are_never_served(client) -> None:
+    from django.core.files.base import ContentFile
 
-    with pytest.raises(ValueError, match="private media"):
-        private_storage().url("uploads/abc/photo.png")
+    from shop.storage import PRIVATE_URL_PREFIX, private_storage
+
+    storage = private_storage()
+    name = storage.save("uploads/test/photo.png", ContentFile(b"secret"))
+    url = storage.url(name)
+    assert url.startswith(PRIVATE_URL_PREFIX)
+    assert not url.startswith(settings.MEDIA_URL)
+    assert client.get(url).status_code == 404
+    assert client.get(f"{settings.MEDIA_URL}{name}").status_code == 404
