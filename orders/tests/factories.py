@@ -9,9 +9,9 @@ import factory
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from catalog.models import MockupKind, PrintSpec, Product, ProductKind, Variant
 from orders.models import Order, OrderLine, ShippingRate
-from styling.models import Design, JobStatus, Style, StyleKind, StylingJob, Upload
+from styling.models import Design, JobStatus, StylingJob, Upload
+from styling.tests import factories as styling_factories
 
 
 def png_bytes(
@@ -22,51 +22,28 @@ def png_bytes(
     return buffer.getvalue()
 
 
-class PrintSpecFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = PrintSpec
-
+class PrintSpecFactory(styling_factories.PrintSpecFactory):
     name = factory.Sequence(lambda n: f"Mug wrap {n}")
     trim_width_mm = Decimal("200.00")
     trim_height_mm = Decimal("90.00")
-    bleed_mm = Decimal("3.00")
     safe_margin_mm = Decimal("3.00")
     min_dpi = 150
-    is_wrap = True
-    mockup = MockupKind.MUG_WRAP
+    masks = factory.LazyFunction(list)
+    source = ""
 
 
-class ProductFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Product
-
-    title = "Mug"
-    slug = factory.Sequence(lambda n: f"mug-{n}")
-    kind = ProductKind.MUG
+ProductFactory = styling_factories.ProductFactory
 
 
-class VariantFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Variant
-
-    product = factory.SubFactory(ProductFactory)
-    name = "11 oz"
-    sku = factory.Sequence(lambda n: f"MUG-11-{n}")
+class VariantFactory(styling_factories.VariantFactory):
     print_spec = factory.SubFactory(PrintSpecFactory)
     price_minor = 1800
-    currency = "USD"
 
 
-class StyleFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Style
-
+class StyleFactory(styling_factories.StyleFactory):
     name = "Retro cel"
     slug = factory.Sequence(lambda n: f"retro-cel-{n}")
-    kind = StyleKind.CLASSICAL
-    builtin = "retro-cel"
-    is_enabled = True
-    commercial_use_allowed = True
+    summary = ""
     provenance = "Built-in filter written for Retrocel."
     licence = "Proprietary (ours)"
 
@@ -102,7 +79,7 @@ class DesignFactory(factory.django.DjangoModelFactory):
 
     job = factory.SubFactory(StylingJobFactory)
     variant = factory.SubFactory(VariantFactory)
-    placement = factory.LazyFunction(lambda: {"scale": 1.0, "dx": 0.0, "dy": 0.0})
+    placement = factory.LazyFunction(lambda: {"scale": 1.0, "offset_x": 0.0, "offset_y": 0.0})
     effective_dpi = 300
 
 

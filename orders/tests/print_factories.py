@@ -17,17 +17,15 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from PIL import Image
 
-from catalog.models import MockupKind, PrintSpec, Product, ProductKind, Variant
+from catalog.models import MockupKind, PrintSpec, ProductKind, Variant
 from orders.models import (
     Order,
-    OrderLine,
     OrderStatus,
     ProductRoute,
-    ShippingRate,
     Vendor,
 )
 from orders.snapshots import spec_snapshot
-from styling.models import Design, JobStatus, Style, StyleKind, StylingJob, Upload
+from orders.tests import factories as base
 
 SHARED_PHOTOS = Path(__file__).resolve().parents[3] / "shared" / "data" / "photos" / "bsd68"
 PASSWORD = "print-portal-pass-1"
@@ -137,9 +135,8 @@ class VendorFactory(factory.django.DjangoModelFactory):
             self.users.add(*extracted)
 
 
-class PrintSpecFactory(factory.django.DjangoModelFactory):
+class PrintSpecFactory(base.PrintSpecFactory):
     class Meta:
-        model = PrintSpec
         django_get_or_create = ("name",)
 
     name = SMALL["name"]
@@ -159,9 +156,8 @@ def spec_of(kind: str) -> PrintSpec:
     return PrintSpecFactory(**data)
 
 
-class ProductFactory(factory.django.DjangoModelFactory):
+class ProductFactory(base.ProductFactory):
     class Meta:
-        model = Product
         django_get_or_create = ("slug",)
 
     title = factory.Sequence(lambda n: f"Product {n}")
@@ -169,10 +165,7 @@ class ProductFactory(factory.django.DjangoModelFactory):
     kind = ProductKind.POSTER
 
 
-class VariantFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Variant
-
+class VariantFactory(base.VariantFactory):
     product = factory.SubFactory(ProductFactory)
     name = factory.Sequence(lambda n: f"Size {n}")
     sku = factory.Sequence(lambda n: f"SKU-{n:04d}")
@@ -180,87 +173,48 @@ class VariantFactory(factory.django.DjangoModelFactory):
     price_minor = 2500
 
 
-class StyleFactory(factory.django.DjangoModelFactory):
+class StyleFactory(base.StyleFactory):
     class Meta:
-        model = Style
         django_get_or_create = ("slug",)
 
-    name = "Retro cel"
     slug = "retro-cel"
-    kind = StyleKind.CLASSICAL
-    builtin = "retro-cel"
-    is_enabled = True
-    provenance = "built in"
-    licence = "MIT"
-    commercial_use_allowed = True
 
 
-class UploadFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Upload
-
+class UploadFactory(base.UploadFactory):
     owner_session = "session-key"
     original = factory.LazyFunction(lambda: ContentFile(photo_png(), name="original.png"))
     image = factory.LazyFunction(lambda: ContentFile(photo_png(), name="image.png"))
-    original_filename = "photo.png"
     width = 96
     height = 128
 
 
-class StylingJobFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = StylingJob
-
+class StylingJobFactory(base.StylingJobFactory):
     upload = factory.SubFactory(UploadFactory)
     style = factory.SubFactory(StyleFactory)
-    status = JobStatus.DONE
-    progress = 100
     result = factory.LazyFunction(lambda: ContentFile(photo_png(), name="styled.png"))
 
 
-class DesignFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Design
-
+class DesignFactory(base.DesignFactory):
     job = factory.SubFactory(StylingJobFactory)
     variant = factory.SubFactory(VariantFactory)
-    placement = factory.LazyFunction(lambda: {"scale": 1.0, "offset_x": 0.0, "offset_y": 0.0})
-    effective_dpi = 300
 
 
-class ShippingRateFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = ShippingRate
-        django_get_or_create = ("code",)
-
-    code = "us"
-    name = "United States"
-    amount_minor = 500
+ShippingRateFactory = base.ShippingRateFactory
 
 
-class OrderFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Order
-
+class OrderFactory(base.OrderFactory):
+    owner_session = ""
     status = OrderStatus.PAID
     email = factory.Sequence(lambda n: f"shopper{n}@example.test")
     ship_name = "Ann Smith"
     ship_line1 = "1 Main Street"
     ship_city = "Springfield"
-    ship_postal_code = "12345"
-    ship_country = "US"
-    shipping_rate = factory.SubFactory(ShippingRateFactory)
-    currency = "USD"
     subtotal_minor = 2500
-    shipping_minor = 500
     total_minor = 3000
     paid_at = datetime(2025, 3, 4, 5, 6, 7, tzinfo=UTC)
 
 
-class OrderLineFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = OrderLine
-
+class OrderLineFactory(base.OrderLineFactory):
     order = factory.SubFactory(OrderFactory)
     design = factory.SubFactory(DesignFactory)
     quantity = 1

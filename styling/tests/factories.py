@@ -11,19 +11,16 @@ import factory
 import torch
 from PIL import Image
 
-from catalog.models import MockupKind, PrintSpec, Product, ProductKind, Variant
+from catalog.models import MockupKind, ProductKind
+from catalog.tests import factories as catalog_factories
 from ml.testing.corpus import photo_like
 from styling.models import Builtin, Style, StyleKind
 
 CHECKPOINTS = Path(__file__).resolve().parents[3] / "shared" / "checkpoints"
 
 
-class PrintSpecFactory(factory.django.DjangoModelFactory):
+class PrintSpecFactory(catalog_factories.PrintSpecFactory):
     """An 11 oz mug wrap: 8.5 x 3.5 in trim, 3 mm bleed, 300 DPI, handle masked."""
-
-    class Meta:
-        model = PrintSpec
-        django_get_or_create = ("name",)
 
     name = factory.Sequence(lambda n: f"Mug 11 oz wrap {n}")
     trim_width_mm = Decimal("215.90")
@@ -39,19 +36,14 @@ class PrintSpecFactory(factory.django.DjangoModelFactory):
     source = "test"
 
 
-class ProductFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Product
-
+class ProductFactory(catalog_factories.ProductFactory):
     title = "Mug"
     slug = factory.Sequence(lambda n: f"mug-{n}")
     kind = ProductKind.MUG
+    summary = ""
 
 
-class VariantFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Variant
-
+class VariantFactory(catalog_factories.VariantFactory):
     product = factory.SubFactory(ProductFactory)
     name = "11 oz"
     sku = factory.Sequence(lambda n: f"MUG-11-{n}")
