@@ -17,6 +17,23 @@ from django.db import models
 MM_PER_INCH = Decimal("25.4")
 
 
+class PrintSizes:
+    """Sizes derived from a trim box and its bleed, shared by ``PrintSpec`` and the
+    order-line snapshot the print pipeline reads (``orders.snapshots.SpecSnapshot``)."""
+
+    trim_width_mm: Decimal
+    trim_height_mm: Decimal
+    bleed_mm: Decimal
+
+    @property
+    def bleed_width_mm(self) -> Decimal:
+        return self.trim_width_mm + 2 * self.bleed_mm
+
+    @property
+    def bleed_height_mm(self) -> Decimal:
+        return self.trim_height_mm + 2 * self.bleed_mm
+
+
 class ProductKind(models.TextChoices):
     MUG = "mug", "Mug"
     POSTER = "poster", "Poster"
@@ -80,7 +97,7 @@ class MockupTemplate(models.Model):
             raise ValidationError({"geometry": str(exc)}) from None
 
 
-class PrintSpec(models.Model):
+class PrintSpec(PrintSizes, models.Model):
     """The physical print area a vendor needs: trim, bleed, safe zone, resolution, masks.
 
     ``masks`` lists areas the print must leave empty or that are not printed,
@@ -166,15 +183,6 @@ class PrintSpec(models.Model):
             )
         if errors:
             raise ValidationError(errors)
-
-    # Sizes the print pipeline and the placement editor derive from the spec.
-    @property
-    def bleed_width_mm(self) -> Decimal:
-        return self.trim_width_mm + 2 * self.bleed_mm
-
-    @property
-    def bleed_height_mm(self) -> Decimal:
-        return self.trim_height_mm + 2 * self.bleed_mm
 
     @property
     def aspect_ratio(self) -> float:

@@ -18,6 +18,7 @@ from wagtail.models import Page
 
 from catalog import mockup_templates, services
 from catalog.models import (
+    MM_PER_INCH,
     MockupKind,
     MockupTemplate,
     PrintSpec,
@@ -30,7 +31,6 @@ from catalog.models import (
 
 log = logging.getLogger(__name__)
 
-IN = Decimal("25.4")
 INCH_BLEED = Decimal("3.18")  # 0.125 in, the usual North American print bleed
 ISO_BLEED = Decimal("3.00")  # 3 mm, the usual bleed for ISO (A-series) print
 
@@ -80,7 +80,7 @@ def _handle_masks(width: Decimal, height: Decimal) -> list[dict]:
 
 
 def _mug(oz: int, w_in: str, h_in: str, dia: int, tall: int) -> SpecSeed:
-    w, h = Decimal(w_in) * IN, Decimal(h_in) * IN
+    w, h = Decimal(w_in) * MM_PER_INCH, Decimal(h_in) * MM_PER_INCH
     px = f"{int(Decimal(w_in) * 300)} x {int(Decimal(h_in) * 300)} px"
     return SpecSeed(
         name=f"Mug {oz} oz wrap",
@@ -99,8 +99,8 @@ def _mug(oz: int, w_in: str, h_in: str, dia: int, tall: int) -> SpecSeed:
 def _poster_in(w_in: int, h_in: int) -> SpecSeed:
     return SpecSeed(
         name=f"Poster {w_in} x {h_in} in",
-        width_mm=w_in * IN,
-        height_mm=h_in * IN,
+        width_mm=w_in * MM_PER_INCH,
+        height_mm=h_in * MM_PER_INCH,
         bleed_mm=INCH_BLEED,
         safe_mm=Decimal("6.35"),
         mockup=MockupKind.POSTER_FRAME,

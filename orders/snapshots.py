@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from catalog.models import PrintSpec
+from catalog.models import MM_PER_INCH, PrintSizes, PrintSpec
 
 SNAPSHOT_VERSION = 1
-MM_PER_INCH = Decimal("25.4")
 POINTS_PER_INCH = Decimal(72)
 
 
@@ -43,7 +42,7 @@ def spec_snapshot(spec: PrintSpec) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class SpecSnapshot:
+class SpecSnapshot(PrintSizes):
     """A print spec read back from a line, with the sizes the pipeline needs."""
 
     name: str
@@ -79,14 +78,6 @@ class SpecSnapshot:
         return snap
 
     # Sizes in millimetres, points and pixels.
-    @property
-    def bleed_width_mm(self) -> Decimal:
-        return self.trim_width_mm + 2 * self.bleed_mm
-
-    @property
-    def bleed_height_mm(self) -> Decimal:
-        return self.trim_height_mm + 2 * self.bleed_mm
-
     @staticmethod
     def mm_to_pt(mm: Decimal) -> float:
         return float(mm / MM_PER_INCH * POINTS_PER_INCH)

@@ -26,6 +26,7 @@ from django.db import transaction
 
 from ml.imageio import ImageRejected, open_image
 from ml.styles import StyleSpec, WeightsRejected, load_style, verify_weights
+from ml.weights import sha256_file
 from styling.models import SamplesStatus, Style, StyleKind, StyleSample
 from styling.sample_art import sample_paths
 
@@ -76,14 +77,6 @@ def local_path(source: File | None) -> Iterator[Path | None]:
         yield path
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def verify_source(
     *,
     kind: str,
@@ -124,7 +117,7 @@ def verify_source(
                 raise StyleRejected("reference_image", exc.message) from None
             except (WeightsRejected, ValueError) as exc:
                 raise StyleRejected("params", str(exc)) from None
-            return _sha256(path)
+            return sha256_file(path)
     if kind == StyleKind.CLASSICAL:
         if not builtin:
             raise StyleRejected("builtin", "Choose the built-in filter.")
