@@ -1,14 +1,14 @@
 """Whether a design may be bought: the rules checkout enforces (and the cart shows).
 
-The style licence gate mirrors ``styling.services.assert_style_orderable``
-(catalog/styling branches); until that lands here the same rule is checked
-inline: the style is enabled and its licence allows commercial use.
+The style licence gate is styling's own (``styling.services.not_orderable_reason``),
+so the cart, checkout and the style picker give the same reason.
 """
 
 from __future__ import annotations
 
 from orders.exceptions import DesignNotOrderable
 from styling.models import Design, JobStatus
+from styling.services import not_orderable_reason
 
 
 def check_orderable(design: Design, *, currency: str) -> None:
@@ -17,13 +17,8 @@ def check_orderable(design: Design, *, currency: str) -> None:
     style, spec = job.style, variant.print_spec
     if job.status != JobStatus.DONE or not job.result:
         raise DesignNotOrderable("This design's styled image is not finished yet.")
-    if not style.is_enabled:
-        raise DesignNotOrderable(f"The style “{style.name}” is no longer offered.")
-    if not style.commercial_use_allowed:
-        raise DesignNotOrderable(
-            f"The style “{style.name}” is not licensed for sale: you can preview and "
-            "download it, but not order prints of it."
-        )
+    if (reason := not_orderable_reason(style)) is not None:
+        raise DesignNotOrderable(reason)
     if not (variant.is_active and variant.product.is_active):
         raise DesignNotOrderable(f"{variant} is no longer sold.")
     if variant.currency.upper() != currency.upper():

@@ -116,7 +116,7 @@ def test_someone_elses_design_cannot_be_added(client) -> None:
 @pytest.mark.parametrize(
     ("design_kwargs", "reason"),
     [
-        ({"job__style__commercial_use_allowed": False}, "is not licensed for sale"),
+        ({"job__style__commercial_use_allowed": False}, "does not allow commercial use"),
         ({"job__style__is_enabled": False}, "is no longer offered"),
         ({"job__status": "running"}, "is not finished yet"),
         ({"effective_dpi": 100}, "100 DPI"),
@@ -149,10 +149,10 @@ def test_design_licence_revoked_after_adding_blocks_checkout(client) -> None:
     design.job.style.commercial_use_allowed = False
     design.job.style.save()
     cart = client.get("/cart/").content.decode()
-    assert "is not licensed for sale" in cart
+    assert "does not allow commercial use" in cart
     response = client.post("/checkout/", ADDRESS)
     assert response.status_code == 200
-    assert "is not licensed for sale" in response.content.decode()
+    assert "does not allow commercial use" in response.content.decode()
     assert not Order.objects.exists()
 
 
