@@ -6,18 +6,14 @@ from django.db.models import QuerySet
 
 from orders.models import Order, OrderLine, OrderStatus, ShippingRate, Vendor
 from styling.models import Design
+from styling.selectors import Owner, designs_for
 
 
 def designs_for_owner(*, session_key: str | None, user=None) -> QuerySet[Design]:  # type: ignore[no-untyped-def]
-    """Designs the browser session (or the signed-in user) owns, with what pricing needs."""
-    owned = Design.objects.none()
-    if session_key:
-        owned = Design.objects.filter(job__upload__owner_session=session_key)
-    if user is not None and user.is_authenticated:
-        owned = owned | Design.objects.filter(job__upload__owner_user=user)
-    return owned.select_related(
-        "job__style", "job__upload", "variant__product", "variant__print_spec"
-    )
+    """Designs the browser session (or the signed-in user) owns: styling's ownership rule."""
+    user_id = user.pk if user is not None and user.is_authenticated else None
+    owner = Owner(session=session_key or "", user_id=user_id) if session_key or user_id else None
+    return designs_for(owner)
 
 
 def shipping_rate_for(country: str) -> ShippingRate | None:
