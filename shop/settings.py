@@ -248,6 +248,8 @@ STRIPE_JS_URL = env.str(
 )
 # Seconds a webhook signature stays valid (Stripe's own default tolerance).
 STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
+# Seconds a webhook signature may be dated ahead of our clock (skew between Stripe and us).
+STRIPE_WEBHOOK_FUTURE_SKEW = env.int("STRIPE_WEBHOOK_FUTURE_SKEW", default=60)
 
 # --- Print files --------------------------------------------------------------------------------
 # RDN weights the print pipeline upscales with; empty = the weights shipped in ml/sr/weights.
