@@ -33,5 +33,6 @@ urlpatterns += [
     path("", include(wagtail_urls)),
 ]
 
+handler400 = "shop.views.bad_request"
 handler404 = "shop.views.page_not_found"
 handler500 = "shop.views.server_error"
