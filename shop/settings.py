@@ -25,14 +25,24 @@ if ENVIRONMENT not in {"development", "production"}:
 PRODUCTION = ENVIRONMENT == "production"
 
 # --- Core ---------------------------------------------------------------------------------------
+DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+DEV_WEBHOOK_SECRET = "whsec_localstripe_development"
 if PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY", default="")
     if len(SECRET_KEY) < 32:
         raise ImproperlyConfigured("SECRET_KEY must be set (at least 32 characters) in production")
+    if SECRET_KEY == DEV_SECRET_KEY or SECRET_KEY.startswith(("django-insecure", "dev-only")):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is the development key; set a real secret in production"
+        )
 else:
-    SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
+    SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "DJANGO_DEBUG must be off in production (it shows tracebacks and settings to anyone)"
+    )
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"]
 )
@@ -229,6 +239,11 @@ if PRODUCTION:
         raise ImproperlyConfigured("STRIPE_PUBLISHABLE_KEY must be set in production")
     if not STRIPE_WEBHOOK_SECRET.startswith("whsec_"):
         raise ImproperlyConfigured("STRIPE_WEBHOOK_SECRET must be set (whsec_...) in production")
+    if STRIPE_WEBHOOK_SECRET == DEV_WEBHOOK_SECRET or "localstripe" in STRIPE_WEBHOOK_SECRET:
+        raise ImproperlyConfigured(
+            "STRIPE_WEBHOOK_SECRET is the development emulator's secret; set the endpoint's "
+            "signing secret from the Stripe dashboard in production"
+        )
     if STRIPE_API_BASE:
         raise ImproperlyConfigured(
             "STRIPE_API_BASE (the local emulator) must be empty in production"
@@ -236,9 +251,7 @@ if PRODUCTION:
 else:
     STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="sk_test_localstripe")
     STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="pk_test_localstripe")
-    STRIPE_WEBHOOK_SECRET = env.str(
-        "STRIPE_WEBHOOK_SECRET", default="whsec_localstripe_development"
-    )
+    STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default=DEV_WEBHOOK_SECRET)
     STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="http://127.0.0.1:8420").rstrip("/")
 STRIPE_JS_URL = env.str(
     "STRIPE_JS_URL",
