@@ -79,6 +79,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "shop.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -209,6 +210,11 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 # Upload limits shown on the upload page and enforced by ml.imageio on the server.
 STYLING_UPLOAD_MAX_BYTES = env.int("STYLING_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 STYLING_UPLOAD_MAX_PIXELS = env.int("STYLING_UPLOAD_MAX_PIXELS", default=40_000_000)
+# Request bodies larger than this are refused (413) from the Content-Length header, unread.
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=STYLING_UPLOAD_MAX_BYTES + 1024 * 1024)
+# Admins upload style weights and images through these paths, so they get a larger limit.
+ADMIN_PATH_PREFIXES = ["/cms/", "/django-admin/"]
+ADMIN_REQUEST_MAX_BYTES = env.int("ADMIN_REQUEST_MAX_BYTES", default=512 * 1024 * 1024)
 # Long side the styles run at; larger photos are reduced to it, the result keeps that size.
 STYLING_WORKING_SIZE = env.int("STYLING_WORKING_SIZE", default=1024)
 # A running job whose worker has not reported for this long is re-queued (or failed) by the
