@@ -1,4 +1,10 @@
-"""Request-level guards that must run before anything reads the body.
+"""Request-level guards that must run before host validation or anything reads the body.
+
+``HealthCheckMiddleware`` answers ``GET /healthz/`` (the container health
+check) before ``ALLOWED_HOSTS`` and the SSL redirect apply: the check runs
+inside the container against 127.0.0.1 over plain HTTP, which production
+settings rightly refuse for every other path. It says only "ok" or
+"database unavailable".
 
 ``RequestSizeLimitMiddleware`` answers 413 from the ``Content-Length`` header
 alone, before CSRF or the multipart parser read a byte, so a 600 MB body is
@@ -12,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 
@@ -23,6 +30,24 @@ def body_limit(path: str) -> int:
     if path.startswith(tuple(settings.ADMIN_PATH_PREFIXES)):
         return settings.ADMIN_REQUEST_MAX_BYTES
     return settings.REQUEST_MAX_BYTES
+
+
+HEALTH_PATH = "/healthz/"
+
+
+class HealthCheckMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path != HEALTH_PATH or request.method not in ("GET", "HEAD"):
+            return self.get_response(request)
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+        except DatabaseError:
+            return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
+        return HttpResponse("ok\n", content_type="text/plain")
 
 
 class RequestSizeLimitMiddleware:
