@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "shop.middleware.HealthCheckMiddleware",
     "shop.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "shop.ratelimits.RateLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -228,6 +229,43 @@ STYLING_WATCHDOG_INTERVAL_SECONDS = env.int("STYLING_WATCHDOG_INTERVAL_SECONDS",
 STYLING_RETENTION_DAYS = env.int("STYLING_RETENTION_DAYS", default=7)
 # Most the print pipeline's RDN upscaler may enlarge a styled image (for the print-quality badge).
 STYLING_MAX_SR_SCALE = env.int("STYLING_MAX_SR_SCALE", default=4)
+
+# --- Abuse limits (shop.ratelimits, django-ratelimit counters in the default cache) -------------
+# Rates are "count/period" (s, m, h; e.g. "20/m", "10/5m"). Keys: "ip" is REMOTE_ADDR, so behind a
+# proxy set RATELIMIT_IP_META_KEY (e.g. HTTP_X_FORWARDED_FOR's first hop via the proxy's config).
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+RATE_LIMITS = {
+    "uploads": {
+        "path": r"^/create/$",
+        "methods": ["POST"],
+        "keys": ["ip"],
+        "rate": env.str("RATE_LIMIT_UPLOADS", default="20/m"),
+        "message": "Too many photo uploads from your connection.",
+    },
+    "styling-jobs": {
+        "path": r"^/create/uploads/[0-9a-f-]+/$",
+        "methods": ["POST"],
+        "keys": ["ip"],
+        "rate": env.str("RATE_LIMIT_STYLING_JOBS", default="20/m"),
+        "message": "Too many styles requested from your connection.",
+    },
+    "checkout": {
+        "path": r"^/checkout/$",
+        "methods": ["POST"],
+        "keys": ["ip"],
+        "rate": env.str("RATE_LIMIT_CHECKOUT", default="20/m"),
+        "message": "Too many checkout attempts from your connection.",
+    },
+    "sign-in": {
+        "path": r"^/(accounts|cms|django-admin)/login/$",
+        "methods": ["POST"],
+        "keys": ["ip", "post:username"],
+        "rate": env.str("RATE_LIMIT_SIGN_IN", default="10/5m"),
+        "message": "Too many sign-in attempts.",
+    },
+}
+# Most styling jobs one shopper may have queued or running at once (the rest of the queue is fair).
+STYLING_MAX_ACTIVE_JOBS = env.int("STYLING_MAX_ACTIVE_JOBS", default=2)
 
 # --- Payments (Stripe) ----------------------------------------------------------------------------
 # Development and tests talk to the local Stripe emulator (orders/emulator, localstripe) over HTTP;
