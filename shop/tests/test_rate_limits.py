@@ -14,6 +14,12 @@ from styling.models import Upload
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
+    """Sign-in attempts must fit in short rate windows even on a busy test machine."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def with_rate(name: str, rate: str):  # type: ignore[no-untyped-def]
     from django.conf import settings
 
