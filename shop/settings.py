@@ -172,6 +172,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
+# After sign-in without ?next= the shopper sees their orders (Django's default, /accounts/profile/,
+# does not exist); sign-out renders templates/registration/logged_out.html.
+LOGIN_REDIRECT_URL = "/orders/"
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
