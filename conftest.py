@@ -42,6 +42,8 @@ def celery_worker(django_db_blocker) -> Iterator[object]:
 def _fresh_rate_limits() -> Iterator[None]:
     """Rate-limit counters live in the (per-process) cache: every test starts with none used."""
     from django.core.cache import cache
+    from django.core.cache.backends.locmem import LocMemCache
 
-    cache.clear()
+    if isinstance(cache, LocMemCache):  # never flush a shared (Redis) cache from a test
+        cache.clear()
     yield
