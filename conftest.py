@@ -36,3 +36,15 @@ def celery_worker(django_db_blocker) -> Iterator[object]:
         app.control.purge()
         with running_worker("test") as worker:
             yield worker
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> Iterator[None]:
+    """Rate-limit counters live in the (per-process) cache: every test starts with none used."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    cache = caches["default"]
+    if isinstance(cache, LocMemCache):  # never flush a shared (Redis) cache from a test
+        cache.clear()
+    yield

@@ -9,6 +9,15 @@ Why it is careful:
 * Limits are checked *before* decoding: the byte size before reading past the
   limit, the pixel count from the header before any pixel buffer exists, so a
   decompression bomb (a tiny PNG whose header claims 30000x30000) costs nothing.
+* The compressed data must be able to cover the picture its header claims: a
+  1 KB JPEG that says 6000x6000 is refused (``incomplete``) before decoding,
+  because a decoder would pad the missing part and the 36 MP result would cost
+  as much memory as a real photo. The floors are format facts (a JPEG spends at
+  least one bit per 8x8 block; deflate cannot beat ~1032:1), so no complete
+  file is refused.
+* Decode memory is bounded per process: each decode reserves its estimated
+  peak from a shared budget (``RETROCEL_DECODE_BUDGET_MB``) and waits while
+  other decodes hold it, so parallel uploads cannot add up without limit.
 * Only raster formats with well-tested Pillow decoders are accepted; formats
   whose plugins shell out (EPS via Ghostscript) or are rarely used are refused.
 * The image is really decoded (``load()``), so truncated files fail here with a
@@ -27,6 +36,9 @@ import io
 import logging
 import os
 import struct
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -56,12 +68,65 @@ ACCEPTED_FORMATS: tuple[str, ...] = ("JPEG", "PNG", "WEBP", "GIF", "TIFF", "BMP"
 _MIB = 1024 * 1024
 _SRGB = ImageCms.createProfile("sRGB")
 
+#: The most pixels one byte of a *complete* file can describe, per format. JPEG: every 8x8
+#: block of the first component costs at least one bit (its DC code) -> 512. PNG/TIFF: deflate
+#: tops out near 1032:1 on 1-bit rows -> ~8256. GIF: LZW codes of >= 3 bits for strings of at
+#: most 4096 pixels -> ~10923. BMP: RLE8 runs of 255 pixels in 2 bytes. WebP lossless can
+#: encode long runs very cheaply, so its floor is loose but still stops absurd claims.
+MAX_PIXELS_PER_BYTE: dict[str, int] = {
+    "JPEG": 512,
+    "MPO": 512,
+    "PNG": 8_300,
+    "TIFF": 8_300,
+    "GIF": 11_000,
+    "BMP": 128,
+    "WEBP": 200_000,
+}
+#: Bytes a decode may hold at its peak per pixel: the decoded frame (up to 4 bytes/pixel),
+#: the oriented copy, the sRGB conversion and the detached result.
+PEAK_BYTES_PER_PIXEL = 16
+
+
+class DecodeBudget:
+    """Bytes of decoded pixels this process may hold at once; decodes wait for their share.
+
+    ``peak`` records the most ever reserved, so tests can check the bound held.
+    """
+
+    def __init__(self, limit_bytes: int) -> None:
+        self.limit_bytes = limit_bytes
+        self.in_use = 0
+        self.peak = 0
+        self._cond = threading.Condition()
+
+    @contextmanager
+    def reserve(self, nbytes: int, *, timeout: float = 60.0) -> Iterator[None]:
+        nbytes = min(nbytes, self.limit_bytes)  # one decode alone is always allowed
+        with self._cond:
+            if not self._cond.wait_for(
+                lambda: self.in_use + nbytes <= self.limit_bytes, timeout=timeout
+            ):
+                raise ImageRejected(
+                    "busy", "We are processing many photos right now. Please try again in a minute."
+                )
+            self.in_use += nbytes
+            self.peak = max(self.peak, self.in_use)
+        try:
+            yield
+        finally:
+            with self._cond:
+                self.in_use -= nbytes
+                self._cond.notify_all()
+
+
+decode_budget = DecodeBudget(int(os.environ.get("RETROCEL_DECODE_BUDGET_MB", "1024")) * _MIB)
+
 
 class ImageRejected(ValueError):
     """An upload we refuse, with a machine ``code`` and a shopper-readable ``message``.
 
     Codes: ``empty``, ``too_large_file``, ``not_image``, ``too_many_pixels``,
-    ``too_small``, ``bad_aspect``, ``truncated``, ``corrupt``.
+    ``too_small``, ``bad_aspect``, ``incomplete``, ``truncated``, ``corrupt``, ``busy``.
     """
 
     def __init__(self, code: str, message: str) -> None:
@@ -138,28 +203,30 @@ def open_image(src: Source, *, limits: ImageLimits | None = None) -> LoadedImage
 
     with im:
         _check_geometry(im.width, im.height, limits)
-        n_frames = int(getattr(im, "n_frames", 1) or 1)
-        try:
-            im.seek(0)
-            im.load()
-        except Image.DecompressionBombError:  # pragma: no cover - header check came first
-            raise ImageRejected("too_many_pixels", "The image has too many pixels.") from None
-        except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
-            log.info("decode failed: %s", exc)
-            text = str(exc).lower()
-            if "truncat" in text or "broken data stream" in text or isinstance(exc, EOFError):
+        _check_coverage(len(data), im.width, im.height, im.format or "")
+        with decode_budget.reserve(im.width * im.height * PEAK_BYTES_PER_PIXEL):
+            n_frames = int(getattr(im, "n_frames", 1) or 1)
+            try:
+                im.seek(0)
+                im.load()
+            except Image.DecompressionBombError:  # pragma: no cover - header check came first
+                raise ImageRejected("too_many_pixels", "The image has too many pixels.") from None
+            except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
+                log.info("decode failed: %s", exc)
+                text = str(exc).lower()
+                if "truncat" in text or "broken data stream" in text or isinstance(exc, EOFError):
+                    raise ImageRejected(
+                        "truncated",
+                        "The image file is incomplete (it was cut off during upload or saving). "
+                        "Please upload it again.",
+                    ) from None
                 raise ImageRejected(
-                    "truncated",
-                    "The image file is incomplete (it was cut off during upload or saving). "
-                    "Please upload it again.",
+                    "corrupt", "The image file is damaged and cannot be read."
                 ) from None
-            raise ImageRejected(
-                "corrupt", "The image file is damaged and cannot be read."
-            ) from None
-        fmt = im.format or ""
-        source_mode = im.mode
-        oriented = ImageOps.exif_transpose(im) or im
-        rgb, icc_used = _to_srgb(oriented)
+            fmt = im.format or ""
+            source_mode = im.mode
+            oriented = ImageOps.exif_transpose(im) or im
+            rgb, icc_used = _to_srgb(oriented)
 
     return LoadedImage(
         image=rgb,
@@ -219,6 +286,17 @@ def _check_geometry(width: int, height: int, limits: ImageLimits) -> None:
         )
 
 
+def _check_coverage(nbytes: int, width: int, height: int, fmt: str) -> None:
+    """Refuse a header that claims more pixels than the file's bytes could possibly encode."""
+    per_byte = MAX_PIXELS_PER_BYTE.get(fmt)
+    if per_byte is not None and width * height > nbytes * per_byte:
+        raise ImageRejected(
+            "incomplete",
+            f"The file claims to be {width}x{height} pixels but holds far too little data for "
+            "that; it is incomplete or damaged. Please upload the original photo.",
+        )
+
+
 def _to_srgb(im: Image.Image) -> tuple[Image.Image, bool]:
     """Any Pillow mode -> 8-bit sRGB RGB; alpha composited on white."""
     alpha: Image.Image | None = None
@@ -262,7 +340,7 @@ def _to_srgb(im: Image.Image) -> tuple[Image.Image, bool]:
 
 def _high_depth_to_l(im: Image.Image) -> Image.Image:
     """16-bit / 32-bit integer or float greyscale -> 8-bit ``L``."""
-    arr = np.asarray(im).astype(np.float64)
+    arr = np.asarray(im).astype(np.float32)
     if im.mode == "F":
         top = 1.0 if arr.max(initial=0.0) <= 1.0 else 255.0
     else:

@@ -7,6 +7,7 @@ nothing the browser sends can change what is charged.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -17,6 +18,7 @@ from orders.rules import check_orderable
 from styling.models import Design
 
 SESSION_KEY = "retrocel_cart"
+REVISION_KEY = "retrocel_cart_revision"
 MAX_QUANTITY = 20
 
 
@@ -33,7 +35,15 @@ class Cart:
 
     def _save(self, items: dict[str, int]) -> None:
         self.session[SESSION_KEY] = items
+        # A new revision on every change: checkout derives its idempotency key from it, so an
+        # unchanged cart submitted twice (or twenty times at once) maps to the same order.
+        self.session[REVISION_KEY] = uuid.uuid4().hex
         self.session.modified = True
+
+    @property
+    def revision(self) -> str:
+        """Changes whenever the cart does; stable while the cart is not touched."""
+        return str(self.session.get(REVISION_KEY) or "")
 
     def add(self, design: Design, quantity: int = 1) -> int:
         items = self.items

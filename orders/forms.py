@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django_countries import countries
 
 from orders.cart import MAX_QUANTITY
 from orders.selectors import shipping_rate_for
@@ -42,6 +43,10 @@ class CheckoutForm(forms.Form):
         country = self.cleaned_data["country"].strip().upper()
         if not country.isalpha():
             raise forms.ValidationError("Use a two-letter country code such as US or DE.")
+        if not countries.name(country):  # ISO 3166-1 alpha-2, from django-countries
+            raise forms.ValidationError(
+                f"{country} is not a country code; use a two-letter code such as US or DE."
+            )
         if shipping_rate_for(country) is None:
             raise forms.ValidationError(f"We do not ship to {country} yet.")
         return country

@@ -96,6 +96,11 @@ class Order(models.Model):
     total_minor = models.PositiveIntegerField()
     refunded_minor = models.PositiveIntegerField(default=0)
     payment_intent_id = models.CharField(max_length=255, unique=True, null=True, blank=True)
+    # sha256 of session, cart revision and content (orders.services.checkout_key): unique, so one
+    # cart holds one order however concurrently it is submitted. Released when replaced.
+    checkout_key = models.CharField(
+        max_length=64, unique=True, null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     paid_at = models.DateTimeField(null=True, blank=True)
     # Claimed by the confirmation-email task so a retried or duplicated task sends one email.

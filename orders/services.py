@@ -9,11 +9,12 @@ The order becomes ``paid`` only from a verified webhook (``orders.webhooks``).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from catalog.models import format_money
 from orders import state, stripe_gateway
@@ -90,6 +91,60 @@ def _matches(order: Order, cart: CartSummary, details: ShippingDetails, rate_id:
     )
 
 
+def checkout_key(*, session_key: str, cart: CartSummary, cart_revision: str) -> str:
+    """The idempotency key of checking out this cart: one per session, cart revision and content.
+
+    Concurrent or repeated submissions of one unchanged cart compute the same key;
+    ``Order.checkout_key`` is unique, so the database lets exactly one of them
+    create the order (no check-then-act).
+    """
+    content = ",".join(sorted(f"{line.design.pk}x{line.quantity}" for line in cart.lines))
+    raw = f"{session_key}|{cart_revision}|{content}"
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _create_order(
+    *, cart: CartSummary, details: ShippingDetails, rate, session_key: str, user, key: str
+) -> Order:  # type: ignore[no-untyped-def]
+    order = Order.objects.create(
+        owner_session=session_key,
+        user=user if user is not None and user.is_authenticated else None,
+        checkout_key=key,
+        email=details.email,
+        ship_name=details.name,
+        ship_line1=details.line1,
+        ship_line2=details.line2,
+        ship_city=details.city,
+        ship_postal_code=details.postal_code,
+        ship_country=details.country,
+        shipping_rate=rate,
+        currency=cart.currency,
+        subtotal_minor=cart.subtotal_minor,
+        shipping_minor=rate.amount_minor,
+        total_minor=cart.subtotal_minor + rate.amount_minor,
+    )
+    OrderLine.objects.bulk_create(
+        [
+            OrderLine(
+                order=order,
+                design=line.design,
+                quantity=line.quantity,
+                product_title=line.design.variant.product.title,
+                variant_name=line.design.variant.name,
+                sku=line.design.variant.sku,
+                unit_price_minor=line.unit_price_minor,
+                print_spec=spec_snapshot(line.design.variant.print_spec),
+                style_name=line.design.job.style.name,
+            )
+            for line in cart.lines
+        ]
+    )
+    OrderEvent.objects.create(
+        order=order, kind="created", to_status=order.status, note=f"{len(cart.lines)} lines"
+    )
+    return order
+
+
 def start_checkout(
     *,
     cart: CartSummary,
@@ -97,11 +152,17 @@ def start_checkout(
     session_key: str,
     user=None,  # type: ignore[no-untyped-def]
     previous_order_id: int | None = None,
+    cart_revision: str = "",
 ) -> Order:
-    """Create the pending order for ``cart`` (or reuse the identical previous one).
+    """Create the pending order for ``cart``, or return the one this cart already has.
 
-    ``cart`` must come from ``orders.cart.price`` (database prices). A different
-    previous order of this session that is still unpaid is abandoned.
+    ``cart`` must come from ``orders.cart.price`` (database prices). One cart
+    (session + revision + content) holds at most one order at a time through the
+    unique ``Order.checkout_key``: a repeated or concurrent submission gets the
+    existing order; a submission with different details (address, country)
+    takes the key over and the replaced order is abandoned. A paid order keeps
+    its cart's key, so an already bought cart is never charged again. A
+    different previous order of this session that is still unpaid is abandoned.
     """
     if cart.is_empty:
         raise EmptyCart()
@@ -115,53 +176,42 @@ def start_checkout(
             f"Shipping to {details.country} is priced in {rate.currency}, "
             f"but the shop charges in {cart.currency}."
         )
-    previous = (
-        Order.objects.filter(pk=previous_order_id, owner_session=session_key, status__in=PAYABLE)
-        .prefetch_related("lines")
-        .first()
-        if previous_order_id
-        else None
-    )
-    if previous is not None and _matches(previous, cart, details, rate.pk):
-        return previous
-    with transaction.atomic():
-        order = Order.objects.create(
-            owner_session=session_key,
-            user=user if user is not None and user.is_authenticated else None,
-            email=details.email,
-            ship_name=details.name,
-            ship_line1=details.line1,
-            ship_line2=details.line2,
-            ship_city=details.city,
-            ship_postal_code=details.postal_code,
-            ship_country=details.country,
-            shipping_rate=rate,
-            currency=cart.currency,
-            subtotal_minor=cart.subtotal_minor,
-            shipping_minor=rate.amount_minor,
-            total_minor=cart.subtotal_minor + rate.amount_minor,
-        )
-        OrderLine.objects.bulk_create(
-            [
-                OrderLine(
-                    order=order,
-                    design=line.design,
-                    quantity=line.quantity,
-                    product_title=line.design.variant.product.title,
-                    variant_name=line.design.variant.name,
-                    sku=line.design.variant.sku,
-                    unit_price_minor=line.unit_price_minor,
-                    print_spec=spec_snapshot(line.design.variant.print_spec),
-                    style_name=line.design.job.style.name,
+    key = checkout_key(session_key=session_key, cart=cart, cart_revision=cart_revision)
+    for _attempt in range(5):
+        holder = Order.objects.filter(checkout_key=key).prefetch_related("lines").first()
+        if holder is not None and (
+            holder.status not in PAYABLE + (OrderStatus.CANCELLED,)
+            or _matches(holder, cart, details, rate.pk)
+        ):
+            return holder  # the same submission again, or this cart is already paid for
+        try:
+            with transaction.atomic():
+                if holder is not None:
+                    released = Order.objects.filter(pk=holder.pk, checkout_key=key).update(
+                        checkout_key=None
+                    )
+                    if not released:  # another submission changed it first: look again
+                        continue
+                order = _create_order(
+                    cart=cart,
+                    details=details,
+                    rate=rate,
+                    session_key=session_key,
+                    user=user,
+                    key=key,
                 )
-                for line in cart.lines
-            ]
-        )
-        OrderEvent.objects.create(
-            order=order, kind="created", to_status=order.status, note=f"{len(cart.lines)} lines"
-        )
-    if previous is not None:
-        abandon(previous, note=f"Replaced by order {order.number} at checkout.")
+        except IntegrityError:
+            continue  # a concurrent submission created the order first: return that one
+        break
+    else:
+        raise CheckoutUnavailable("Your checkout is being submitted elsewhere; please try again.")
+    replaced = [holder.pk] if holder is not None else []
+    if previous_order_id and previous_order_id != order.pk:
+        replaced.append(previous_order_id)
+    for stale in Order.objects.filter(
+        pk__in=replaced, owner_session=session_key, status__in=PAYABLE
+    ):
+        abandon(stale, note=f"Replaced by order {order.number} at checkout.")
     return order
 
 

@@ -8,6 +8,7 @@ rest of the code sees only the dataclasses and errors defined here.
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -126,8 +127,22 @@ def create_refund(
     return Refund(id=obj.id, amount_minor=int(obj.amount), status=obj.status)
 
 
+def _signed_at(signature: str) -> int:
+    """The ``t=`` timestamp of a ``Stripe-Signature`` header (already verified by the SDK)."""
+    for part in signature.split(","):
+        name, _, value = part.strip().partition("=")
+        if name == "t" and value.isdigit():
+            return int(value)
+    raise InvalidWebhook("The Stripe-Signature header has no timestamp.")
+
+
 def verify_webhook(payload: bytes, signature: str | None) -> WebhookEvent:
-    """Check ``Stripe-Signature`` against our secret with the standard tolerance, then parse."""
+    """Check ``Stripe-Signature`` against our secret, refuse stale and future events, then parse.
+
+    The SDK only refuses old timestamps; a signature dated beyond
+    ``STRIPE_WEBHOOK_FUTURE_SKEW`` seconds ahead of our clock is refused too, so
+    a leaked signing secret cannot mint events that stay valid for long.
+    """
     if not signature:
         raise InvalidWebhook("The Stripe-Signature header is missing.")
     try:
@@ -139,13 +154,24 @@ def verify_webhook(payload: bytes, signature: str | None) -> WebhookEvent:
         )
     except (stripe.SignatureVerificationError, UnicodeDecodeError, ValueError) as exc:
         raise InvalidWebhook(f"The signature does not verify: {exc}")
+    ahead = _signed_at(signature) - int(time.time())
+    if ahead > settings.STRIPE_WEBHOOK_FUTURE_SKEW:
+        raise InvalidWebhook(
+            f"The signature is dated {ahead} s in the future "
+            f"(at most {settings.STRIPE_WEBHOOK_FUTURE_SKEW} s of clock skew is accepted)."
+        )
     try:
         data = json.loads(payload)
-        return WebhookEvent(
-            id=str(data["id"]),
-            type=str(data["type"]),
-            object=dict(data["data"]["object"]),
-            payload=data,
-        )
-    except (ValueError, KeyError, TypeError) as exc:
+    except ValueError as exc:
         raise InvalidWebhook(f"The body is not a Stripe event: {exc}")
+    if not isinstance(data, dict):
+        raise InvalidWebhook("The body is not a Stripe event: expected a JSON object.")
+    event_id, event_type = data.get("id"), data.get("type")
+    if not isinstance(event_id, str) or not event_id or len(event_id) > 255:
+        raise InvalidWebhook("The event's id must be a non-empty string.")
+    if not isinstance(event_type, str) or not event_type:
+        raise InvalidWebhook("The event's type must be a string.")
+    obj = data.get("data", {}).get("object") if isinstance(data.get("data"), dict) else None
+    if not isinstance(obj, dict):
+        raise InvalidWebhook("The event's data.object must be an object.")
+    return WebhookEvent(id=event_id, type=event_type, object=obj, payload=data)

@@ -100,6 +100,7 @@ def checkout(request: HttpRequest) -> HttpResponse:
                 session_key=_session_key(request),
                 user=request.user,
                 previous_order_id=request.session.get(CHECKOUT_SESSION_KEY),
+                cart_revision=carts.Cart(request.session).revision,
             )
         except OrdersError as exc:
             form.add_error(None, str(exc))

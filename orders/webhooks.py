@@ -4,7 +4,9 @@
 one transaction records the event id (unique constraint: a duplicate delivery,
 even a concurrent one, fails the insert and changes nothing) and applies it to
 the order, re-read under a row lock so events arriving out of order only ever
-move the order forward. Side effects (email, print files) are enqueued by the
+move the order forward. Every field a handler reads is validated
+(``orders.webhook_fields``); a malformed one raises ``InvalidWebhook`` inside
+that transaction, so the event is not recorded and nothing changes. Side effects (email, print files) are enqueued by the
 state machine after the commit, so the endpoint answers fast.
 """
 
@@ -17,6 +19,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from orders import state, stripe_gateway
+from orders import webhook_fields as fields
 from orders.models import Order, OrderEvent, OrderStatus, StripeEvent
 
 log = logging.getLogger(__name__)
@@ -25,25 +28,32 @@ S = OrderStatus
 InvalidWebhook = stripe_gateway.InvalidWebhook
 
 
-def _order_for_intent(intent_id: str | None, metadata: dict[str, Any] | None) -> Order | None:
-    """The order paid by ``intent_id``, locked; falls back to our id in the metadata."""
+def _order_for_intent(intent_id: str | None, order_id: int | None) -> Order | None:
+    """The order paid by ``intent_id``, locked; falls back to our id from the metadata."""
     if intent_id:
         order = Order.objects.select_for_update().filter(payment_intent_id=intent_id).first()
         if order is not None:
             return order
-    order_id = (metadata or {}).get("order_id")
-    if order_id and str(order_id).isdigit():
-        order = Order.objects.select_for_update().filter(pk=int(order_id)).first()
+    if order_id is not None:
+        order = Order.objects.select_for_update().filter(pk=order_id).first()
         if order is not None and order.payment_intent_id in (None, intent_id):
             return order
     return None
 
 
+def _intent_order(obj: dict[str, Any]) -> tuple[str, Order | None]:
+    """Validate a PaymentIntent's id and metadata, then find its order (locked)."""
+    intent_id = fields.text(obj, "id", required=True)
+    order_id = fields.order_id(fields.mapping(obj, "metadata"))
+    return intent_id, _order_for_intent(intent_id, order_id)  # type: ignore[return-value]
+
+
 def _succeeded(obj: dict[str, Any]) -> str:
-    order = _order_for_intent(obj.get("id"), obj.get("metadata"))
+    amount = fields.whole_number(obj, "amount")
+    currency = (fields.text(obj, "currency") or "").upper()
+    intent_id, order = _intent_order(obj)
     if order is None:
         return "no order for this payment"
-    amount, currency = int(obj.get("amount") or 0), str(obj.get("currency") or "").upper()
     if (amount, currency) != (order.total_minor, order.currency):
         OrderEvent.objects.create(
             order=order,
@@ -55,39 +65,41 @@ def _succeeded(obj: dict[str, Any]) -> str:
     if order.status not in (S.PENDING_PAYMENT, S.FAILED):
         return f"already {order.status}"
     if order.payment_intent_id is None:
-        order.payment_intent_id = obj["id"]
+        order.payment_intent_id = intent_id
         order.save(update_fields=["payment_intent_id"])
-    state.transition(order, S.PAID, note=f"Stripe {obj.get('id')}")
+    state.transition(order, S.PAID, note=f"Stripe {intent_id}")
     return "paid"
 
 
 def _failed(obj: dict[str, Any]) -> str:
-    order = _order_for_intent(obj.get("id"), obj.get("metadata"))
+    message = fields.text(fields.mapping(obj, "last_payment_error"), "message")
+    _intent_id, order = _intent_order(obj)
     if order is None:
         return "no order for this payment"
     if order.status != S.PENDING_PAYMENT:
         return f"already {order.status}"
-    error = obj.get("last_payment_error") or {}
-    state.transition(order, S.FAILED, note=str(error.get("message") or "Payment failed."))
+    state.transition(order, S.FAILED, note=message or "Payment failed.")
     return "failed"
 
 
 def _canceled(obj: dict[str, Any]) -> str:
-    order = _order_for_intent(obj.get("id"), obj.get("metadata"))
+    intent_id, order = _intent_order(obj)
     if order is None:
         return "no order for this payment"
     if order.status not in (S.PENDING_PAYMENT, S.FAILED):
         return f"already {order.status}"
-    state.transition(order, S.CANCELLED, note=f"Stripe cancelled {obj.get('id')}")
+    state.transition(order, S.CANCELLED, note=f"Stripe cancelled {intent_id}")
     return "cancelled"
 
 
 def _refunded(obj: dict[str, Any]) -> str:
     """``charge.refunded`` carries the charge's cumulative ``amount_refunded``."""
-    order = _order_for_intent(obj.get("payment_intent"), obj.get("metadata"))
+    charge_id = fields.text(obj, "id", required=True)
+    refunded = fields.whole_number(obj, "amount_refunded")
+    intent_id = fields.text(obj, "payment_intent")
+    order = _order_for_intent(intent_id, fields.order_id(fields.mapping(obj, "metadata")))
     if order is None:
         return "no order for this charge"
-    refunded = int(obj.get("amount_refunded") or 0)
     if refunded <= order.refunded_minor:
         return "refund already recorded"
     previous = order.refunded_minor
@@ -97,7 +109,7 @@ def _refunded(obj: dict[str, Any]) -> str:
         order=order,
         kind="refunded",
         note=f"{order.refunded_minor - previous} refunded; {order.refunded_minor} of "
-        f"{order.total_minor} in total (charge {obj.get('id')}).",
+        f"{order.total_minor} in total (charge {charge_id}).",
     )
     if order.refunded_minor >= order.total_minor and state.can_transition(order.status, S.REFUNDED):
         state.transition(order, S.REFUNDED, note="Refunded in full.")

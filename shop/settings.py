@@ -25,14 +25,24 @@ if ENVIRONMENT not in {"development", "production"}:
 PRODUCTION = ENVIRONMENT == "production"
 
 # --- Core ---------------------------------------------------------------------------------------
+DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+DEV_WEBHOOK_SECRET = "whsec_localstripe_development"
 if PRODUCTION:
     SECRET_KEY = env.str("SECRET_KEY", default="")
     if len(SECRET_KEY) < 32:
         raise ImproperlyConfigured("SECRET_KEY must be set (at least 32 characters) in production")
+    if SECRET_KEY == DEV_SECRET_KEY or SECRET_KEY.startswith(("django-insecure", "dev-only")):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is the development key; set a real secret in production"
+        )
 else:
-    SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-do-not-use-in-production")
+    SECRET_KEY = env.str("SECRET_KEY", default=DEV_SECRET_KEY)
 
 DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured(
+        "DJANGO_DEBUG must be off in production (it shows tracebacks and settings to anyone)"
+    )
 ALLOWED_HOSTS = env.list(
     "ALLOWED_HOSTS", default=[] if PRODUCTION else ["localhost", "127.0.0.1", "[::1]", "testserver"]
 )
@@ -70,7 +80,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "shop.middleware.HealthCheckMiddleware",
+    "shop.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "shop.ratelimits.RateLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -160,6 +173,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
+# After sign-in without ?next= the shopper sees their orders (Django's default, /accounts/profile/,
+# does not exist); sign-out renders templates/registration/logged_out.html.
+LOGIN_REDIRECT_URL = "/orders/"
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -200,6 +216,11 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
 # Upload limits shown on the upload page and enforced by ml.imageio on the server.
 STYLING_UPLOAD_MAX_BYTES = env.int("STYLING_UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 STYLING_UPLOAD_MAX_PIXELS = env.int("STYLING_UPLOAD_MAX_PIXELS", default=40_000_000)
+# Request bodies larger than this are refused (413) from the Content-Length header, unread.
+REQUEST_MAX_BYTES = env.int("REQUEST_MAX_BYTES", default=STYLING_UPLOAD_MAX_BYTES + 1024 * 1024)
+# Admins upload style weights and images through these paths, so they get a larger limit.
+ADMIN_PATH_PREFIXES = ["/cms/", "/django-admin/"]
+ADMIN_REQUEST_MAX_BYTES = env.int("ADMIN_REQUEST_MAX_BYTES", default=512 * 1024 * 1024)
 # Long side the styles run at; larger photos are reduced to it, the result keeps that size.
 STYLING_WORKING_SIZE = env.int("STYLING_WORKING_SIZE", default=1024)
 # A running job whose worker has not reported for this long is re-queued (or failed) by the
@@ -212,6 +233,43 @@ STYLING_WATCHDOG_INTERVAL_SECONDS = env.int("STYLING_WATCHDOG_INTERVAL_SECONDS",
 STYLING_RETENTION_DAYS = env.int("STYLING_RETENTION_DAYS", default=7)
 # Most the print pipeline's RDN upscaler may enlarge a styled image (for the print-quality badge).
 STYLING_MAX_SR_SCALE = env.int("STYLING_MAX_SR_SCALE", default=4)
+
+# --- Abuse limits (shop.ratelimits, django-ratelimit counters in the default cache) -------------
+# Rates are "count/period" (s, m, h; e.g. "20/m", "10/5m"). Keys: "ip" is REMOTE_ADDR, so behind a
+# proxy set RATELIMIT_IP_META_KEY (e.g. HTTP_X_FORWARDED_FOR's first hop via the proxy's config).
+RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+RATE_LIMITS = {
+    "uploads": {
+        "path": r"^/create/$",
+        "methods": ["POST"],
+        "keys": ["ip"],
+        "rate": env.str("RATE_LIMIT_UPLOADS", default="20/m"),
+        "message": "Too many photo uploads from your connection.",
+    },
+    "styling-jobs": {
+        "path": r"^/create/uploads/[0-9a-f-]+/$",
+        "methods": ["POST"],
+        "keys": ["ip"],
+        "rate": env.str("RATE_LIMIT_STYLING_JOBS", default="20/m"),
+        "message": "Too many styles requested from your connection.",
+    },
+    "checkout": {
+        "path": r"^/checkout/$",
+        "methods": ["POST"],
+        "keys": ["ip"],
+        "rate": env.str("RATE_LIMIT_CHECKOUT", default="20/m"),
+        "message": "Too many checkout attempts from your connection.",
+    },
+    "sign-in": {
+        "path": r"^/(accounts|cms|django-admin)/login/$",
+        "methods": ["POST"],
+        "keys": ["ip", "post:username"],
+        "rate": env.str("RATE_LIMIT_SIGN_IN", default="10/5m"),
+        "message": "Too many sign-in attempts.",
+    },
+}
+# Most styling jobs one shopper may have queued or running at once (the rest of the queue is fair).
+STYLING_MAX_ACTIVE_JOBS = env.int("STYLING_MAX_ACTIVE_JOBS", default=2)
 
 # --- Payments (Stripe) ----------------------------------------------------------------------------
 # Development and tests talk to the local Stripe emulator (orders/emulator, localstripe) over HTTP;
@@ -230,6 +288,11 @@ if PRODUCTION:
         raise ImproperlyConfigured("STRIPE_PUBLISHABLE_KEY must be set in production")
     if not STRIPE_WEBHOOK_SECRET.startswith("whsec_"):
         raise ImproperlyConfigured("STRIPE_WEBHOOK_SECRET must be set (whsec_...) in production")
+    if STRIPE_WEBHOOK_SECRET == DEV_WEBHOOK_SECRET or "localstripe" in STRIPE_WEBHOOK_SECRET:
+        raise ImproperlyConfigured(
+            "STRIPE_WEBHOOK_SECRET is the development emulator's secret; set the endpoint's "
+            "signing secret from the Stripe dashboard in production"
+        )
     if STRIPE_API_BASE:
         raise ImproperlyConfigured(
             "STRIPE_API_BASE (the local emulator) must be empty in production"
@@ -237,9 +300,7 @@ if PRODUCTION:
 else:
     STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="sk_test_localstripe")
     STRIPE_PUBLISHABLE_KEY = env.str("STRIPE_PUBLISHABLE_KEY", default="pk_test_localstripe")
-    STRIPE_WEBHOOK_SECRET = env.str(
-        "STRIPE_WEBHOOK_SECRET", default="whsec_localstripe_development"
-    )
+    STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default=DEV_WEBHOOK_SECRET)
     STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="http://127.0.0.1:8420").rstrip("/")
 STRIPE_JS_URL = env.str(
     "STRIPE_JS_URL",
@@ -249,6 +310,8 @@ STRIPE_JS_URL = env.str(
 )
 # Seconds a webhook signature stays valid (Stripe's own default tolerance).
 STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
+# Seconds a webhook signature may be dated ahead of our clock (skew between Stripe and us).
+STRIPE_WEBHOOK_FUTURE_SKEW = env.int("STRIPE_WEBHOOK_FUTURE_SKEW", default=60)
 
 # --- Print files --------------------------------------------------------------------------------
 # RDN weights the print pipeline upscales with; empty = the weights shipped in ml/sr/weights.

@@ -33,6 +33,12 @@ class StyleNotSellable(StylingError):
     code = "style_not_orderable"
 
 
+class TooManyJobs(StylingError):
+    """The shopper already has ``STYLING_MAX_ACTIVE_JOBS`` styles queued or running."""
+
+    code = "too_many_jobs"
+
+
 class JobNotReady(StylingError):
     """A design needs a finished styling job."""
 

@@ -28,6 +28,9 @@ class UploadForm(forms.Form):
     crop_w = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
     crop_h = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
+    CROP_EDGES = {"crop_x": ("left edge", 0), "crop_y": ("top edge", 0)}
+    CROP_EDGES |= {"crop_w": ("width", 1), "crop_h": ("height", 1)}
+
     def __init__(self, *args: object, max_bytes: int, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.max_bytes = max_bytes
@@ -40,6 +43,18 @@ class UploadForm(forms.Form):
                 "Please upload a smaller image."
             )
         return photo
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        """Hidden crop fields have no place to show errors: say what was wrong above the form."""
+        data = super().clean()
+        for name, (edge, minimum) in self.CROP_EDGES.items():
+            if self.errors.pop(name, None):
+                self.add_error(
+                    None,
+                    f"The crop box's {edge} must be a whole number of pixels, {minimum} or more. "
+                    "Please choose the crop again.",
+                )
+        return data
 
     def crop_box(self) -> CropBox | None:
         values = [self.cleaned_data.get(f"crop_{k}") for k in "xywh"]

@@ -20,7 +20,8 @@ from typing import Any
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from PIL import Image
 
@@ -33,6 +34,7 @@ from styling.exceptions import (
     PrintQualityTooLow,
     StyleNotAvailable,
     StyleNotSellable,
+    TooManyJobs,
     TransientStylingError,
     UploadRejected,
     VariantNotAvailable,
@@ -252,6 +254,7 @@ def start_job(
     if not 0.0 <= strength <= 1.0:
         raise ValueError("strength must be between 0 and 1")
     with transaction.atomic():
+        _check_active_job_cap(upload)
         job = StylingJob.objects.create(
             upload=upload,
             style=style,
@@ -265,6 +268,33 @@ def start_job(
         )
         _enqueue(job)
     return job
+
+
+def _check_active_job_cap(upload: Upload) -> None:
+    """Refuse a new job while this shopper has ``STYLING_MAX_ACTIVE_JOBS`` queued or running.
+
+    So one shopper cannot fill the GPU queue and starve everyone else. Runs inside the
+    job's transaction: SQLite serialises writers, and on PostgreSQL an advisory lock per
+    owner makes concurrent requests of one shopper count one after the other.
+    """
+    limit = settings.STYLING_MAX_ACTIVE_JOBS
+    owner = Q(upload__owner_session=upload.owner_session) if upload.owner_session else Q()
+    if upload.owner_user_id is not None:
+        owner |= Q(upload__owner_user_id=upload.owner_user_id)
+    if not owner:
+        return
+    if connection.vendor == "postgresql":
+        key = f"styling-owner:{upload.owner_user_id or upload.owner_session}"
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [key])
+    active = StylingJob.objects.filter(
+        owner, status__in=(JobStatus.QUEUED, JobStatus.RUNNING)
+    ).count()
+    if active >= limit:
+        raise TooManyJobs(
+            f"You already have {active} styles in progress; at most {limit} can run at once "
+            "for one shopper. Please wait for one to finish, then try again."
+        )
 
 
 def _enqueue(job: StylingJob, *, countdown: float | None = None) -> None:

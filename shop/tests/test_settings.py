@@ -91,3 +91,23 @@ def test_private_media_urls_are_never_served(client) -> None:
     assert not url.startswith(settings.MEDIA_URL)
     assert client.get(url).status_code == 404
     assert client.get(f"{settings.MEDIA_URL}{name}").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        (
+            {"STRIPE_WEBHOOK_SECRET": "whsec_localstripe_development"},
+            "STRIPE_WEBHOOK_SECRET is the development emulator's secret",
+        ),
+        (
+            {"SECRET_KEY": "dev-only-insecure-key-do-not-use-in-production"},
+            "SECRET_KEY is the development key",
+        ),
+        ({"DJANGO_DEBUG": "true"}, "DJANGO_DEBUG must be off in production"),
+    ],
+)
+def test_production_refuses_development_secrets_and_debug(override, message) -> None:
+    result = run_manage("check", env={**PROD_ENV, **override})
+    assert result.returncode != 0
+    assert message in result.stderr
