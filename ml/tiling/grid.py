@@ -1,22 +1,21 @@
 """Tile geometry: stride-aligned tile positions, the region each tile owns, and blending ramps.
 
-Tiles overlap by ``overlap`` pixels. For blending, each tile's output is
-weighted by the separable ramp of :func:`ml.sr.tiling.axis_weights` (0 on the
-outer quarter of an interior overlap, linear over the middle half), so every
-seam is a smooth cross-fade between two tiles that both had context there.
-For statistics, the image is *partitioned*: a tile owns the pixels from the
+The image is *partitioned* among the tiles: a tile owns the pixels from the
 middle of its overlap with the previous tile to the middle of its overlap with
-the next one, so every pixel is counted exactly once and as far from a tile
-edge as possible.
+the next one, so every pixel belongs to exactly one tile and lies as far from
+that tile's edges as possible. Norm statistics are gathered over owned regions.
+
+Outputs are cross-faded across each cut with a linear ramp ``ramp`` pixels wide
+centred on the cut (complementary weights, summing to one), so a seam is never
+a hard edge, and every blended pixel still had at least ``overlap / 2 - ramp /
+2`` pixels of context in both tiles.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ml.sr.tiling import axis_weights, tile_starts
-
-__all__ = ["axis_weights", "owned_bounds", "starts_for", "weight_norm"]
+from ml.sr.tiling import tile_starts
 
 
 def starts_for(length: int, tile: int, overlap: int, stride: int) -> list[int]:
@@ -37,11 +36,26 @@ def owned_bounds(starts: list[int], size: int, length: int, stride: int) -> list
     return list(zip(cuts, cuts[1:], strict=False))
 
 
-def weight_norm(starts: list[int], size: int, length: int, overlap: int) -> np.ndarray:
-    """Sum of all tiles' blending weights along one axis (never zero for overlap < size)."""
+def blend_weights(
+    start: int, size: int, owned: tuple[int, int], length: int, ramp: int
+) -> np.ndarray:
+    """1-D weights of one tile: 1 on its owned range, linear ramps ``ramp`` wide centred on its cuts."""
+    pos = np.arange(start, start + size, dtype=np.float32) + 0.5
+    lo, hi = owned
+    w = np.ones(size, dtype=np.float32)
+    r = max(1, ramp)
+    if lo > 0:
+        w = np.minimum(w, np.clip((pos - lo) / r + 0.5, 0.0, 1.0))
+    if hi < length:
+        w = np.minimum(w, np.clip((hi - pos) / r + 0.5, 0.0, 1.0))
+    return w
+
+
+def weight_norm(weights: list[np.ndarray], starts: list[int], length: int) -> np.ndarray:
+    """Sum of all tiles' weights along one axis (1 by construction; checked, never zero)."""
     total = np.zeros(length, dtype=np.float32)
-    for s in starts:
-        total[s : s + size] += axis_weights(s, size, length, overlap, 1)
+    for s, w in zip(starts, weights, strict=True):
+        total[s : s + w.size] += w
     if (total <= 0).any():
         raise RuntimeError("Tiling left pixels without weight")
     return total

@@ -19,11 +19,15 @@ then every tile normalises with those frozen numbers.
 The statistics are exact when every norm's input inside an owned region is
 the same as in a whole-image run, which holds when the tile overlap covers the
 network's receptive field and the earlier norms' statistics are exact.
-Because layer k's statistics depend on layers < k, one pass gives layer 1
-exactly and the rest to a close approximation; :func:`ml.tiling.runner.run_tiled`
-starts from the statistics of a downscaled whole image and refines them with
-``stat_passes`` full-resolution passes (a fixed-point iteration that converges
-in one or two passes in practice; the tests state the resulting bound).
+Because layer k's statistics depend on layers < k, exact statistics take one
+*probe* pass per norm layer, each cut short right after the layer it measures
+(``stats="exact"`` in :func:`ml.tiling.runner.run_tiled`; about L/2 forward
+passes for L norm layers). The cheap alternative, ``stats="seed"``, takes every
+layer's statistics from one run of the whole image downscaled to one tile:
+equally seamless (every tile shares the same numbers), but only close to a
+whole-image run, since statistics drift with resolution. A fixed-point
+refinement (freeze all, re-measure all) was tried and does not converge
+reliably: errors in early layers are amplified by later ones.
 """
 
 from __future__ import annotations
@@ -87,30 +91,37 @@ class _Sums:
     n: int = 0
 
 
+class Probed(Exception):
+    """Raised by a probing hook once it has recorded the layer it was after: the rest of the tile is not needed."""
+
+
 @dataclass
 class GlobalNorms:
-    """Installs hooks on a model's norm layers for one tiled run; use as a context manager.
+    """Hooks on a model's norm layers for one tiled run; use as a context manager.
 
-    Modes, switched between passes:
+    ``frozen`` maps a layer index to its whole-image (mean, variance) per group;
+    a layer with frozen statistics always normalises with them. What a layer
+    without them does depends on ``mode``:
 
-    * ``frozen is None``: the layers normalise as usual (whole small image) and,
-      if ``recording``, their per-group statistics are collected.
-    * ``frozen`` set: each layer normalises with ``frozen[i]`` (mean, var per
-      group) instead of its own tile's, and, if ``recording``, collects new
-      statistics from the owned ``region`` of its input.
+    * ``"observe"``: normalise as usual (its own statistics) and record them
+      (the whole, downscaled image: seed statistics for every layer at once).
+    * ``"probe"``: record its input over the owned ``region`` of the tile and
+      raise :class:`Probed`. Run over every tile, this gives the *first* layer
+      (in execution order) still lacking statistics its exact whole-image
+      statistics; one probe pass per layer makes all of them exact.
+    * ``"render"``: every layer must be frozen.
     """
 
     model: nn.Module
     layers: list[NormLayer] = field(init=False)
-    frozen: list[tuple[torch.Tensor, torch.Tensor]] | None = None
-    recording: bool = False
+    frozen: dict[int, tuple[torch.Tensor, torch.Tensor]] = field(default_factory=dict)
+    mode: str = "render"
     region: Region | None = None
-    _sums: list[_Sums | None] = field(init=False)
+    _sums: dict[int, _Sums] = field(init=False, default_factory=dict)
     _handles: list = field(init=False, default_factory=list)
 
     def __post_init__(self) -> None:
         self.layers = find_norms(self.model)
-        self._sums = [None] * len(self.layers)
 
     def __enter__(self) -> GlobalNorms:
         for i, layer in enumerate(self.layers):
@@ -122,32 +133,35 @@ class GlobalNorms:
             h.remove()
         self._handles.clear()
 
-    def start_recording(self) -> None:
-        self.recording = True
-        self._sums = [None] * len(self.layers)
+    @property
+    def complete(self) -> bool:
+        return len(self.frozen) == len(self.layers)
 
-    def finish_recording(self) -> list[tuple[torch.Tensor, torch.Tensor]]:
-        """(mean, biased variance) per layer and group, float64, from what was recorded."""
-        self.recording = False
-        stats = []
-        for i, s in enumerate(self._sums):
-            if s is None or s.n == 0:
-                raise RuntimeError(f"norm layer {i} saw no pixels while recording statistics")
+    def freeze_recorded(self) -> int:
+        """Turn what was recorded into frozen (mean, biased variance) per group; returns how many layers."""
+        for index, s in self._sums.items():
+            if s.n == 0:
+                raise RuntimeError(f"norm layer {index} saw no pixels while recording statistics")
             mean = s.s1 / s.n
-            var = (s.s2 / s.n - mean * mean).clamp(min=0)
-            stats.append((mean, var))
-        return stats
+            self.frozen[index] = (mean, (s.s2 / s.n - mean * mean).clamp(min=0))
+        count = len(self._sums)
+        self._sums = {}
+        return count
 
     def _hook(self, index: int):
         def hook(module: nn.Module, inputs: tuple, output: torch.Tensor):
             x = inputs[0]
             layer = self.layers[index]
-            if self.recording:
+            if index in self.frozen:
+                mean, var = self.frozen[index]
+                return _normalise(x, layer, mean, var)
+            if self.mode == "observe":
                 self._record(index, layer, x)
-            if self.frozen is None:
                 return None
-            mean, var = self.frozen[index]
-            return _normalise(x, layer, mean, var)
+            if self.mode == "probe":
+                self._record(index, layer, x)
+                raise Probed
+            raise RuntimeError(f"norm layer {index} has no whole-image statistics")
 
         return hook
 
@@ -165,14 +179,13 @@ class GlobalNorms:
             ]
         g = crop.double().reshape(layer.groups, -1)
         s1, s2 = g.sum(dim=1), (g * g).sum(dim=1)
-        n = g.shape[1]
-        prev = self._sums[index]
+        prev = self._sums.get(index)
         if prev is None:
-            self._sums[index] = _Sums(s1, s2, n)
+            self._sums[index] = _Sums(s1, s2, g.shape[1])
         else:
             prev.s1 += s1
             prev.s2 += s2
-            prev.n += n
+            prev.n += g.shape[1]
 
 
 def _normalise(

@@ -2,16 +2,13 @@
 
 Passes (all under ``torch.inference_mode``):
 
-1. *Seed statistics*: the whole image, downscaled so its long side fits one
-   tile, runs through the network as is; every norm layer records its own
-   (exact, for that small image) statistics.
-2. *Refine* (``stat_passes`` times): every full-resolution tile runs with
-   the current statistics frozen while each norm layer records new
-   statistics over the region the tile owns. The first refinement makes the
-   first norm layer exact; later layers converge with it (see
-   :mod:`ml.tiling.norms`).
-3. *Render*: every tile runs with the final statistics frozen; outputs are
-   cross-faded across overlaps into a float32 band one tile row tall and
+1. *Statistics*, ``stats="exact"`` (default): one probe pass per norm layer
+   over every full-resolution tile, each cut short just after the layer it
+   measures, with the layers before it already frozen at their whole-image
+   values (see :mod:`ml.tiling.norms`). ``stats="seed"``: one run of the
+   whole image downscaled to one tile gives every layer's statistics at once.
+2. *Render*: every tile runs with the final statistics frozen; outputs are
+   cross-faded across the cuts between owned regions (:mod:`ml.tiling.grid`) into a float32 band one tile row tall and
    flushed row by row into the uint8 result.
 
 Peak memory is the uint8 input and output plus one band (tile x width x 3
@@ -24,6 +21,7 @@ down to :data:`MIN_TILE`; any other error propagates unchanged.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -32,9 +30,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from ml.tiling.grid import axis_weights, owned_bounds, starts_for, weight_norm
+from ml.tiling.grid import blend_weights, owned_bounds, starts_for, weight_norm
 from ml.tiling.network import TiledNetwork, Window
-from ml.tiling.norms import GlobalNorms, Region
+from ml.tiling.norms import GlobalNorms, Probed, Region, find_norms
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +53,7 @@ def run_tiled(
     *,
     tile: int = DEFAULT_TILE,
     overlap: int = DEFAULT_OVERLAP,
-    stat_passes: int = 1,
+    stats: str = "exact",
     post: PostFn | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> np.ndarray:
@@ -66,15 +64,18 @@ def run_tiled(
         image: the whole picture at the resolution to render.
         tile: tile side in pixels (rounded down to the network's stride).
         overlap: overlap between neighbouring tiles (at most half a tile).
-        stat_passes: full-resolution passes that refine the norm statistics.
+        stats: ``"exact"``: whole-image statistics, one probe pass per norm layer
+            (tiled output equals a whole-image run up to rounding when ``overlap``
+            covers the receptive field); ``"seed"``: statistics of the image
+            downscaled to one tile, one pass only (seamless, slightly different look).
         post: ``post(out_tile, in_tile)`` applied to each tile's [0, 1] output
             before blending; must be pointwise (strength blend, colour keeping).
         progress: called with the overall fraction done, in [0, 1].
     """
     if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
         raise ValueError(f"Expected HxWx3 uint8, got {image.shape} {image.dtype}")
-    if stat_passes < 0:
-        raise ValueError("stat_passes must be >= 0")
+    if stats not in ("exact", "seed"):
+        raise ValueError(f"stats must be 'exact' or 'seed', got {stats!r}")
     h, w = image.shape[:2]
     padded = _pad_to(image, net.stride)
     while True:
@@ -82,7 +83,7 @@ def run_tiled(
         ov = min(overlap, t // 2) // net.stride * net.stride
         try:
             with torch.inference_mode():
-                out = _run(net, padded, t, ov, stat_passes, post, progress)
+                out = _run(net, padded, t, ov, stats, post, progress)
             return np.ascontiguousarray(out[:h, :w])
         except torch.OutOfMemoryError:
             if t <= MIN_TILE:
@@ -119,7 +120,7 @@ def _run(
     img: np.ndarray,
     tile: int,
     overlap: int,
-    stat_passes: int,
+    stats: str,
     post: PostFn | None,
     progress: Callable[[float], None] | None,
 ) -> np.ndarray:
@@ -132,7 +133,8 @@ def _run(
     th, tw = min(tile, h), min(tile, w)
     ys, xs = starts_for(h, th, overlap, net.stride), starts_for(w, tw, overlap, net.stride)
     own_y, own_x = owned_bounds(ys, th, h, net.stride), owned_bounds(xs, tw, w, net.stride)
-    total = (stat_passes + 1) * len(ys) * len(xs)
+    n_norms = len(find_norms(net.module)) if stats == "exact" else 0
+    total = n_norms + len(ys) * len(xs)  # a probe pass counts as one unit: it is cut short
     done = 0
 
     def step() -> None:
@@ -142,22 +144,27 @@ def _run(
             progress(done / total)
 
     with _run_lock, GlobalNorms(net.module) as norms:
-        norms.start_recording()
-        net.forward(_to_tensor(_seed_image(img, tile, net.stride), net), _whole(img, tile, net))
-        stats = norms.finish_recording()
-        for _ in range(stat_passes):
-            norms.frozen = stats
-            norms.start_recording()
+        if stats == "seed" or not norms.layers:
+            norms.mode = "observe"
+            seed = _seed_image(img, tile, net.stride)
+            net.forward(_to_tensor(seed, net), Window.whole(*seed.shape[:2]))
+            norms.freeze_recorded()
+        norms.mode = "probe"
+        while not norms.complete:
             for y0, (oy0, oy1) in zip(ys, own_y, strict=True):
                 for x0, (ox0, ox1) in zip(xs, own_x, strict=True):
                     norms.region = Region(oy0 - y0, ox0 - x0, oy1 - y0, ox1 - x0, th, tw)
-                    window = Window(y0, x0, th, tw, h, w)
-                    net.forward(_to_tensor(img[y0 : y0 + th, x0 : x0 + tw], net), window)
-                    step()
-            stats = norms.finish_recording()
-        norms.frozen = stats
+                    with contextlib.suppress(Probed):
+                        net.forward(
+                            _to_tensor(img[y0 : y0 + th, x0 : x0 + tw], net),
+                            Window(y0, x0, th, tw, h, w),
+                        )
+            if norms.freeze_recorded() != 1:
+                raise RuntimeError("a probe pass measured no norm layer")
+            step()
+        norms.mode = "render"
         norms.region = None
-        return _render(net, img, th, tw, ys, xs, overlap, post, step)
+        return _render(net, img, th, tw, ys, xs, own_y, own_x, overlap, post, step)
 
 
 def _whole(img: np.ndarray, tile: int, net: TiledNetwork) -> Window:
@@ -194,14 +201,18 @@ def _render(
     tw: int,
     ys: list[int],
     xs: list[int],
+    own_y: list[tuple[int, int]],
+    own_x: list[tuple[int, int]],
     overlap: int,
     post: PostFn | None,
     step: Callable[[], None],
 ) -> np.ndarray:
     h, w = img.shape[:2]
     out = np.empty((h, w, 3), dtype=np.uint8)
-    norm_y, norm_x = weight_norm(ys, th, h, overlap), weight_norm(xs, tw, w, overlap)
-    wx = [axis_weights(x0, tw, w, overlap, 1) for x0 in xs]
+    ramp = overlap // 4
+    wy_all = [blend_weights(y0, th, o, h, ramp) for y0, o in zip(ys, own_y, strict=True)]
+    wx = [blend_weights(x0, tw, o, w, ramp) for x0, o in zip(xs, own_x, strict=True)]
+    norm_y, norm_x = weight_norm(wy_all, ys, h), weight_norm(wx, xs, w)
     band: np.ndarray | None = None
     band_top = 0
     for r, y0 in enumerate(ys):
@@ -210,7 +221,7 @@ def _render(
             carried = band[y0 - band_top :]
             new_band[: carried.shape[0]] = carried
         band, band_top = new_band, y0
-        wy = axis_weights(y0, th, h, overlap, 1)
+        wy = wy_all[r]
         for c, x0 in enumerate(xs):
             window = Window(y0, x0, th, tw, h, w)
             y = _apply(net, _to_tensor(img[y0 : y0 + th, x0 : x0 + tw], net), window, post)
