@@ -20,6 +20,7 @@ from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
+from PIL import Image
 from torch import nn
 
 from ml.archs import Architecture
@@ -85,7 +86,7 @@ class GanStylizer(Stylizer):
         report(1.0)
         return out
 
-    def tiled_network(self, strength: float) -> TiledNetwork:
+    def tiled_network(self, work: Image.Image, strength: float) -> TiledNetwork:
         if isinstance(self.model, AnimeGANv2Generator):
 
             def forward(x: torch.Tensor, window: Window) -> torch.Tensor:

@@ -55,8 +55,8 @@ class Stylizer:
     #: Whether :meth:`stylize_tensor` already applied ``strength`` itself.
     handles_strength = False
 
-    def tiled_network(self, strength: float) -> TiledNetwork | None:
-        """The network to run in tiles for ``strength``, or None for kinds that always run whole."""
+    def tiled_network(self, work: Image.Image, strength: float) -> TiledNetwork | None:
+        """The network to run in tiles over ``work`` at ``strength``; None for kinds that run whole."""
         return None
 
     def __call__(
@@ -99,7 +99,7 @@ class Stylizer:
             return image.copy()
         work = _to_working_size(image, size)
         tile = tile or DEFAULT_TILE
-        net = self.tiled_network(strength) if max(work.size) > tile else None
+        net = self.tiled_network(work, strength) if max(work.size) > tile else None
         if net is not None:
             result = self._run_tiled(net, work, strength, preserve_color, tile, notify)
             if result.size != image.size:

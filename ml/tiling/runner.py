@@ -36,8 +36,9 @@ from ml.tiling.norms import GlobalNorms, Probed, Region, find_norms
 
 log = logging.getLogger(__name__)
 
-#: Default tile side (input pixels): ~0.5-1 GB of activations for the published generators on CPU.
-DEFAULT_TILE = 640
+#: Default tile side (input pixels), also the long side above which styles tile: previews at
+#: the 1024 px working size run whole, as before; about 1 GB of activations for CycleGAN-9 on CPU.
+DEFAULT_TILE = 1024
 #: Default overlap between neighbouring tiles (each tile owns the middle, so 64 px of context per side).
 DEFAULT_OVERLAP = 128
 #: Smallest tile an out-of-memory retry goes down to.
