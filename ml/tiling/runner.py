@@ -2,11 +2,12 @@
 
 Passes (all under ``torch.inference_mode``):
 
-1. *Statistics*, ``stats="exact"`` (default): one probe pass per norm layer
+1. *Statistics*, ``stats="exact"``: one probe pass per norm layer
    over every full-resolution tile, each cut short just after the layer it
    measures, with the layers before it already frozen at their whole-image
    values (see :mod:`ml.tiling.norms`). ``stats="seed"``: one run of the
-   whole image downscaled to one tile gives every layer's statistics at once.
+   whole image downscaled to one tile gives every layer's statistics at once
+   (the default: two passes in all).
 2. *Render*: every tile runs with the final statistics frozen; outputs are
    cross-faded across the cuts between owned regions (:mod:`ml.tiling.grid`) into a float32 band one tile row tall and
    flushed row by row into the uint8 result.
@@ -54,7 +55,7 @@ def run_tiled(
     *,
     tile: int = DEFAULT_TILE,
     overlap: int | None = None,
-    stats: str = "exact",
+    stats: str = "seed",
     post: PostFn | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> np.ndarray:
