@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
+from ml.archs.cartoongan import ScaledInstanceNorm
+
 
 @dataclass
 class NormLayer:
@@ -53,8 +55,9 @@ def find_norms(model: nn.Module) -> list[NormLayer]:
     """Every data-dependent norm layer in ``model``, in registration order.
 
     Raises:
-        ValueError: a norm kind the tiler cannot make global (batch norm in
-            training mode, instance norm with running statistics is fine and skipped).
+        ValueError: batch norm in training mode (its statistics would be per tile).
+            Eval-mode batch norm and instance norm with running statistics use fixed
+            numbers, are tile-independent already, and are left alone.
     """
     found: list[NormLayer] = []
     for m in model.modules():
@@ -64,9 +67,8 @@ def find_norms(model: nn.Module) -> list[NormLayer]:
             if m.track_running_stats and not m.training:
                 continue  # uses fixed running statistics: already tile-independent
             found.append(NormLayer(m, m.num_features, m.eps, m.weight, m.bias))
-        elif hasattr(m, "scale") and hasattr(m, "shift") and hasattr(m, "eps"):
-            c = m.scale.numel()  # CartoonGAN's ScaledInstanceNorm
-            found.append(NormLayer(m, c, float(m.eps), m.scale, m.shift))
+        elif isinstance(m, ScaledInstanceNorm):
+            found.append(NormLayer(m, m.scale.numel(), float(m.eps), m.scale, m.shift))
         elif isinstance(m, nn.modules.batchnorm._BatchNorm) and m.training:
             raise ValueError("Tiled inference needs the model in eval mode")
     return found
@@ -74,7 +76,11 @@ def find_norms(model: nn.Module) -> list[NormLayer]:
 
 @dataclass
 class Region:
-    """The part of the current tile it owns, as fractions-free pixel bounds in the tile's input."""
+    """The part of the current tile that it owns, in pixels of the tile's input.
+
+    A norm layer working at 1/2 or 1/4 scale crops the same region scaled down;
+    tiles and regions sit on multiples of the network's stride, so that is exact.
+    """
 
     top: int
     left: int

@@ -152,7 +152,7 @@ def _run(
             progress(done / total)
 
     with _run_lock, GlobalNorms(net.module) as norms:
-        if stats == "seed" or not norms.layers:
+        if stats == "seed" and norms.layers:
             norms.mode = "observe"
             seed = _seed_image(img, tile, net.stride)
             net.forward(_to_tensor(seed, net), Window.whole(*seed.shape[:2]))
