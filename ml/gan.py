@@ -101,7 +101,14 @@ class GanStylizer(Stylizer):
             def forward(x: torch.Tensor, window: Window) -> torch.Tensor:
                 return run_generator(self.model, self.arch, x)
 
-        return TiledNetwork(self.model, forward, TILE_STRIDE, self.device.device, self.device.dtype)
+        return TiledNetwork(
+            self.model,
+            forward,
+            TILE_STRIDE,
+            self.device.device,
+            self.device.dtype,
+            overlap=TILE_OVERLAP,
+        )
 
 
 def animegan_forward(model: AnimeGANv2Generator, x: torch.Tensor, window: Window) -> torch.Tensor:
