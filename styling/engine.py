@@ -90,3 +90,30 @@ def stylize(
         size=max(work.size),
         progress=progress,
     )
+
+
+def stylize_for_print(
+    style: Style,
+    image: Image.Image,
+    *,
+    strength: float,
+    preserve_color: bool,
+    progress: ProgressFn | None = None,
+) -> Image.Image:
+    """Run ``style`` over ``image`` at ``image``'s own size (the print render, any size).
+
+    The caller has already sized ``image`` to what the print needs
+    (``styling.placement.print_render``). Network styles run in tiles with whole-image
+    norm statistics when the ``ml`` build has them, so memory stays bounded; classical
+    styles are scale-aware and run whole.
+    """
+    from ml.styles import load_style
+
+    stylizer = load_style(style_spec(style))
+    return stylizer(
+        image.convert("RGB"),
+        strength=strength,
+        preserve_color=preserve_color,
+        size=max(image.size),
+        progress=progress,
+    )

@@ -9,7 +9,7 @@ from styling.placement import Placement, Tier
 from styling.quality import SizeOption, assess
 
 IN = Decimal("25.4")
-BEACH_CROP = (768, 1020)  # sun80/beach_sun_bgtlposotyokcsdg.jpg, as uploaded
+BEACH_CROP = (768, 1020)  # sun80/beach_sun_bgtlposotyokcsdg.jpg (768x1024) cropped to 18x24
 PHONE_12MP = (3024, 4032)
 
 
