@@ -12,6 +12,7 @@ COPY shop shop
 COPY catalog catalog
 COPY styling styling
 COPY orders orders
+COPY printing printing
 COPY ml ml
 RUN pip install --no-cache-dir torch==2.13.0 --index-url ${TORCH_INDEX} \
     && pip install --no-cache-dir .

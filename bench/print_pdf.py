@@ -5,9 +5,9 @@ style) goes through the print pipeline's own functions, each phase in a fresh
 subprocess so its peak RSS (``VmHWM`` of that process) is its own:
 
 1. upscale: ``ml.sr.upscale_to`` (RDN, shipped weights) to the image's size on
-   the poster's print canvas (bleed box at 300 DPI), as ``orders.printing.upscale_line``;
+   the poster's print canvas (bleed box at 300 DPI), as ``printing.pipeline.upscale_line``;
 2. pdf: compose onto the canvas with bleed, write the PDF (reportlab +
-   pikepdf output intent), preflight it, as ``orders.printing.write_line_pdf``.
+   pikepdf output intent), preflight it, as ``printing.pipeline.write_line_pdf``.
 
 Prints seconds per step, peak RSS per phase and the PDF's size. ``--quick``
 uses a 338x450 image and a 4.5 x 6 in card for a fast check.
@@ -43,12 +43,12 @@ import django
 django.setup()
 from PIL import Image
 phase, spec_json, src, work = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-from orders.compose import Placement, compose, upscale_target
+from printing.compose import Placement, compose, upscale_target
 from orders.snapshots import SpecSnapshot
 spec, placement = SpecSnapshot.from_json(json.loads(spec_json)), Placement()
 out = {"phase": phase}
 if phase == "upscale":
-    from orders.printing import upscaler_weights
+    from printing.pipeline import upscaler_weights
     from ml.sr import load_rdn, upscale_to
     with Image.open(src) as im:
         styled = im.convert("RGB")
@@ -64,8 +64,8 @@ if phase == "upscale":
                png_bytes=os.path.getsize(os.path.join(work, "upscaled.png")))
 else:
     from datetime import UTC, datetime
-    from orders.pdf import TicketInfo, write_print_pdf
-    from orders.preflight import preflight_pdf
+    from printing.pdf import TicketInfo, write_print_pdf
+    from printing.preflight import preflight_pdf
     ticket = TicketInfo("BENCH00001", 1, 1, 1, "POSTER-18X24", "Poster", spec.name, "Retro cel", 1,
                         ("Ann Smith", "1 Main Street", "12345 Springfield", "US"), "Bench prints",
                         datetime(2025, 1, 1, tzinfo=UTC))

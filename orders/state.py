@@ -43,9 +43,10 @@ LINE_TRANSITIONS: dict[str, frozenset[str]] = {
 
 
 def _on_paid(order_id: int) -> None:
-    from orders import emails, fulfilment
+    from orders import emails
+    from orders.signals import order_paid
 
-    fulfilment.on_order_paid(order_id)
+    order_paid.send(sender=Order, order_id=order_id)  # printing starts the print files
     emails.enqueue_confirmation(order_id)
 
 

@@ -1,4 +1,7 @@
-"""Wagtail admin: orders (filters, search, inspector, refunds), shipping rates, vendors, routes."""
+"""Wagtail admin: orders (filters, search, inspector, refunds) and shipping rates.
+
+Vendors and product routing are printing's (``printing.wagtail_hooks``).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +14,7 @@ from wagtail.permissions import register_permission_policy
 
 from catalog.models import format_money
 from orders.admin_views import OrderInspectView, refund_view
-from orders.models import Order, ProductRoute, ShippingRate, Vendor
+from orders.models import Order, ShippingRate
 
 
 class OrderPermissionPolicy(ModelPermissionPolicy):
@@ -79,28 +82,11 @@ class ShippingRateViewSet(ModelViewSet):
     list_display = ["name", "code", "countries", "amount_minor", "currency", "is_active"]
 
 
-class VendorViewSet(ModelViewSet):
-    model = Vendor
-    icon = "group"
-    menu_label = "Vendors"
-    form_fields = ["name", "slug", "email", "users", "is_active"]
-    list_display = ["name", "email", "is_active"]
-    search_fields = ["name", "email"]
-
-
-class ProductRouteViewSet(ModelViewSet):
-    model = ProductRoute
-    icon = "redirect"
-    menu_label = "Product routing"
-    form_fields = ["product", "vendor"]
-    list_display = ["product", "vendor"]
-
-
 class ShopOrdersGroup(ModelViewSetGroup):
     menu_label = "Shop orders"
     menu_icon = "form"
     menu_order = 210
-    items = (OrderViewSet, ShippingRateViewSet, VendorViewSet, ProductRouteViewSet)
+    items = (OrderViewSet, ShippingRateViewSet)
 
 
 @hooks.register("register_admin_viewset")

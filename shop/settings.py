@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "catalog",
     "styling",
     "orders",
+    "printing",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

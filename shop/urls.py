@@ -18,7 +18,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("create/", include("styling.urls")),
-    path("vendor/", include("orders.portal.urls")),
+    path("vendor/", include("printing.portal.urls")),
 ]
 
 if settings.SERVE_MEDIA:

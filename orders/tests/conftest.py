@@ -49,17 +49,3 @@ def published_tasks() -> Iterator[list[tuple[str, list[object]]]]:
     before_task_publish.connect(record, weak=False)
     yield seen
     before_task_publish.disconnect(record)
-
-
-@pytest.fixture(scope="session")
-def rdn_weights() -> Path:
-    """The RDN weights the print pipeline upscales with; the tests that need them skip without."""
-    from orders.printing import upscaler_weights
-
-    path = upscaler_weights()
-    if not path.exists():
-        pytest.skip(
-            f"RDN weights {path} are not there yet (ml-rdn ships ml/sr/weights/rdn_x4.pt; "
-            "or set PRINT_UPSCALER_WEIGHTS)"
-        )
-    return path

@@ -30,8 +30,8 @@ def test_paid_transition_saves_audits_and_requests_print_and_email_after_commit(
         ("print_requested", "", "", ""),
     ]
     assert sorted(published_tasks) == [
-        ("orders.render_order_print_files", [order.pk]),
         ("orders.send_order_confirmation", [order.pk]),
+        ("printing.render_order_print_files", [order.pk]),
     ]
 
 

@@ -65,8 +65,8 @@ def test_emulator_webhook_marks_the_order_paid(client, emulator_webhooks, publis
     assert StripeEvent.objects.filter(type="payment_intent.succeeded").count() == 1
     wait_for(lambda: len(published_tasks) == 2, what="print and email tasks")
     assert sorted(published_tasks) == [
-        ("orders.render_order_print_files", [order.pk]),
         ("orders.send_order_confirmation", [order.pk]),
+        ("printing.render_order_print_files", [order.pk]),
     ]
 
 
@@ -104,8 +104,8 @@ def test_same_event_three_times_and_concurrently_is_applied_once(
     assert order.events.filter(kind="status", to_status=S.PAID).count() == 1
     assert order.events.filter(kind="print_requested").count() == 1
     assert sorted(published_tasks) == [
-        ("orders.render_order_print_files", [order.pk]),
         ("orders.send_order_confirmation", [order.pk]),
+        ("printing.render_order_print_files", [order.pk]),
     ]
     # And the email task, even if delivered twice, sends one email
     assert send_order_confirmation.apply(args=[order.pk]).get() is True

@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand
 
 from catalog.seed import seed_catalog
 from orders.seed import seed_orders
+from printing.seed import seed_printing
 from shop import seed
 from styling.seed import seed_styles
 
@@ -35,8 +36,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Admin user: {creds.username}  password: {creds.password}")
         else:
             self.stdout.write(f"Admin user {creds.username} already exists (password unchanged).")
+        seed_orders()
         # After the catalog: routes every product to the demo vendor.
-        vendor = seed_orders(vendor_password=os.environ.get("RETROCEL_VENDOR_PASSWORD") or None)
+        vendor = seed_printing(vendor_password=os.environ.get("RETROCEL_VENDOR_PASSWORD") or None)
         if vendor.password:
             self.stdout.write(f"Vendor portal user: {vendor.username}  password: {vendor.password}")
         self.stdout.write(self.style.SUCCESS("Demo data ready."))

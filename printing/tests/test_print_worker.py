@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 
 from orders.models import Order, PrintStatus
-from orders.tasks import render_order_print_files
-from orders.tests.print_factories import VendorFactory, paid_order_with_lines
+from printing.tasks import render_order_print_files
+from printing.tests.print_factories import VendorFactory, paid_order_with_lines
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -257,9 +257,9 @@ def run_line_pipeline(order: Order) -> None:
 
     Nothing is enqueued, so no task outlives the test (even a transactional one).
     """
-    from orders import printing
+    from printing import pipeline
 
-    plan = printing.render_order(order.pk, enqueue=False)
+    plan = pipeline.render_order(order.pk, enqueue=False)
     for line_id in plan.queued:
-        printing.upscale_line(line_id)
-        printing.write_line_pdf(line_id)
+        pipeline.upscale_line(line_id)
+        pipeline.write_line_pdf(line_id)

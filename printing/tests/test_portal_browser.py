@@ -12,7 +12,7 @@ import pytest
 
 from orders.links import order_path
 from orders.models import OrderEvent, OrderStatus
-from orders.tests.print_factories import (
+from printing.tests.print_factories import (
     PASSWORD,
     UserFactory,
     VendorFactory,

@@ -1,6 +1,6 @@
 """Emails about print files and fulfilment: vendors, shoppers, admins.
 
-Plain-text emails rendered from templates in ``templates/orders/email/``;
+Plain-text emails rendered from templates in ``templates/printing/email/``;
 links are absolute (``SITE_URL``).
 """
 
@@ -31,7 +31,7 @@ def notify_vendor_new_order(*, order: Order, vendor: Vendor) -> int:
     }
     return send_mail(
         subject=f"Retrocel order {order.number}: {len(lines)} print-ready line(s)",
-        message=render_to_string("orders/email/vendor_new_order.txt", context),
+        message=render_to_string("printing/email/vendor_new_order.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[vendor.email],
     )
@@ -48,7 +48,7 @@ def notify_shopper_shipped(*, line: OrderLine) -> int:
     context = {"order": order, "line": line, "order_url": order_url(order)}
     return send_mail(
         subject=f"Your Retrocel order {order.number} has shipped",
-        message=render_to_string("orders/email/shopper_shipped.txt", context),
+        message=render_to_string("printing/email/shopper_shipped.txt", context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[order.email],
     )

@@ -1,9 +1,9 @@
 """Hand-off from payment to print: what happens once an order is paid.
 
-``orders.state`` calls ``on_order_paid`` after the commit that made the order
-``paid`` (exactly once per order: the state machine allows that move once).
-Vendor routing and notification belong to the print pipeline
-(``orders.printing``), which the rendering task calls.
+``orders.state`` sends ``orders.signals.order_paid`` after the commit that
+made the order ``paid`` (exactly once per order: the state machine allows that
+move once); ``PrintingConfig.ready`` connects ``on_order_paid`` to it, so
+orders never imports this app.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from django.db import transaction
 from orders.models import OrderEvent
 
 
-def on_order_paid(order_id: int) -> None:
+def on_order_paid(order_id: int, **_: object) -> None:
     """Record that print files were requested and enqueue their rendering after commit."""
-    from orders.tasks import render_order_print_files
+    from printing.tasks import render_order_print_files
 
     with transaction.atomic():
         OrderEvent.objects.create(order_id=order_id, kind="print_requested")

@@ -1,4 +1,4 @@
-"""Celery tasks of the print pipeline: thin wrappers over ``orders.printing``.
+"""Celery tasks of the print pipeline: thin wrappers over ``printing.pipeline``.
 
 Ids in, idempotent, deterministic output paths. Transient errors (storage
 I/O, a busy database, a GPU out of memory) are retried with exponential
@@ -15,7 +15,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import OperationalError
 from PIL import UnidentifiedImageError
 
-from orders import printing
+from printing import pipeline
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ BACKOFF_BASE_S = 15
 
 def is_transient(exc: BaseException) -> bool:
     """Worth retrying: I/O hiccups, a locked/unreachable database, a GPU out of memory."""
-    if isinstance(exc, printing.PrintFileError | UnidentifiedImageError | FileNotFoundError):
+    if isinstance(exc, pipeline.PrintFileError | UnidentifiedImageError | FileNotFoundError):
         return False
     if isinstance(exc, SoftTimeLimitExceeded):
         return False
@@ -50,16 +50,22 @@ def _run_step(task, line_id: int, step) -> object:
             )
             raise task.retry(exc=exc, countdown=countdown)
         reason = (
-            str(exc) if isinstance(exc, printing.PrintFileError) else f"{type(exc).__name__}: {exc}"
+            str(exc) if isinstance(exc, pipeline.PrintFileError) else f"{type(exc).__name__}: {exc}"
         )
         log.exception("Line %s %s failed for good", line_id, task.name)
-        printing.mark_line_failed(line_id, reason)
+        pipeline.mark_line_failed(line_id, reason)
         raise
+
+
+@shared_task(name="printing.render_order_print_files", queue="default")
+def render_order_print_files(order_id: int) -> None:
+    """Route every line of a paid order and start its print chains (``pipeline.render_order``)."""
+    pipeline.render_order(order_id)
 
 
 @shared_task(
     bind=True,
-    name="orders.print_tasks.gpu_upscale_line",
+    name="printing.gpu_upscale_line",
     queue="gpu",
     max_retries=MAX_RETRIES,
     acks_late=True,
@@ -68,12 +74,12 @@ def _run_step(task, line_id: int, step) -> object:
 )
 def gpu_upscale_line(self, line_id: int) -> bool:
     """RDN-upscale one line's styled image to its size on the print canvas."""
-    return bool(_run_step(self, line_id, printing.upscale_line))
+    return bool(_run_step(self, line_id, pipeline.upscale_line))
 
 
 @shared_task(
     bind=True,
-    name="orders.print_tasks.write_line_pdf",
+    name="printing.write_line_pdf",
     max_retries=MAX_RETRIES,
     acks_late=True,
     soft_time_limit=600,
@@ -81,12 +87,12 @@ def gpu_upscale_line(self, line_id: int) -> bool:
 )
 def write_line_pdf_task(self, line_id: int) -> bool:
     """Compose, write the PDF, preflight it; mark the order ready when it was the last line."""
-    return bool(_run_step(self, line_id, printing.write_line_pdf))
+    return bool(_run_step(self, line_id, pipeline.write_line_pdf))
 
 
 @shared_task(
     bind=True,
-    name="orders.print_tasks.notify_vendor",
+    name="printing.notify_vendor",
     max_retries=MAX_RETRIES,
     acks_late=True,
     autoretry_for=(OSError,),
@@ -95,7 +101,7 @@ def write_line_pdf_task(self, line_id: int) -> bool:
 def notify_vendor_task(self, order_id: int, vendor_id: int) -> int:
     """Email a vendor that an order has print-ready files for it."""
     from orders.models import Order, Vendor
-    from orders.notifications import notify_vendor_new_order
+    from printing.notifications import notify_vendor_new_order
 
     return notify_vendor_new_order(
         order=Order.objects.get(pk=order_id), vendor=Vendor.objects.get(pk=vendor_id)
@@ -104,7 +110,7 @@ def notify_vendor_task(self, order_id: int, vendor_id: int) -> int:
 
 @shared_task(
     bind=True,
-    name="orders.print_tasks.notify_shipped",
+    name="printing.notify_shipped",
     max_retries=MAX_RETRIES,
     acks_late=True,
     autoretry_for=(OSError,),
@@ -113,6 +119,6 @@ def notify_vendor_task(self, order_id: int, vendor_id: int) -> int:
 def notify_shipped_task(self, line_id: int) -> int:
     """Email the shopper that a line has shipped, with its tracking number."""
     from orders.models import OrderLine
-    from orders.notifications import notify_shopper_shipped
+    from printing.notifications import notify_shopper_shipped
 
     return notify_shopper_shipped(line=OrderLine.objects.select_related("order").get(pk=line_id))

@@ -1,6 +1,6 @@
 """Vendor portal views: sign-in required, a vendor's users only, 404 for anyone else's orders.
 
-Thin: each view checks access through ``orders.selectors``, calls one
+Thin: each view checks access through ``printing.selectors``, calls one
 service, and turns domain errors into messages.
 """
 
@@ -17,11 +17,11 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from orders import selectors
 from orders.exceptions import OrdersError
 from orders.models import LineStatus, PrintStatus
-from orders.portal import services, zips
-from orders.portal.forms import LineStatusForm
+from printing import selectors
+from printing.portal import services, zips
+from printing.portal.forms import LineStatusForm
 
 FILTERS = [("", "All"), ("new", "New"), ("in_production", "In production"), ("shipped", "Shipped")]
 
@@ -34,7 +34,7 @@ def vendor_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResp
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not selectors.vendors_for(request.user).exists():
-            return render(request, "orders/portal/forbidden.html", status=403)
+            return render(request, "printing/portal/forbidden.html", status=403)
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -55,7 +55,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     rows = [(order, per_order.get(order.pk, [])) for order in orders]
     return render(
         request,
-        "orders/portal/order_list.html",
+        "printing/portal/order_list.html",
         {
             "rows": rows,
             "filters": FILTERS,
@@ -74,7 +74,7 @@ def order_detail(request: HttpRequest, number: str) -> HttpResponse:
     lines = list(selectors.lines_for_vendor(request.user).filter(order=order).order_by("pk"))
     return render(
         request,
-        "orders/portal/order_detail.html",
+        "printing/portal/order_detail.html",
         {
             "order": order,
             "lines": lines,

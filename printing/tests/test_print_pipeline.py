@@ -8,12 +8,13 @@ import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
 
-from orders import print_tasks, printing
 from orders.models import OrderEvent, PrintStatus
-from orders.notifications import notify_vendor_new_order
-from orders.preflight import preflight_pdf
 from orders.snapshots import SpecSnapshot
-from orders.tests.print_factories import (
+from printing import pipeline
+from printing import tasks as print_tasks
+from printing.notifications import notify_vendor_new_order
+from printing.preflight import preflight_pdf
+from printing.tests.print_factories import (
     VendorFactory,
     paid_order_with_lines,
     run_line_pipeline,
@@ -34,7 +35,7 @@ def test_render_order_routes_each_line_and_schedules_one_chain_per_line(
     order = paid_order_with_lines(["small", "small"], vendor)
     # When its print files are requested
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        plan = printing.render_order(order.pk)
+        plan = pipeline.render_order(order.pk)
     # Then every line is routed and rendering, and one chain per line is enqueued after commit
     lines = list(order.lines.order_by("pk"))
     assert plan.queued == tuple(line.pk for line in lines)
@@ -43,7 +44,7 @@ def test_render_order_routes_each_line_and_schedules_one_chain_per_line(
         (vendor.pk, PrintStatus.RENDERING),
         (vendor.pk, PrintStatus.RENDERING),
     ]
-    assert scheduled(callbacks, printing.enqueue_line_chain) == [(lines[0].pk,), (lines[1].pk,)]
+    assert scheduled(callbacks, pipeline.enqueue_line_chain) == [(lines[0].pk,), (lines[1].pk,)]
     assert list(order.events.values_list("kind", flat=True)) == ["routed", "routed"]
 
 
@@ -54,19 +55,19 @@ def test_unrouted_product_is_reported_and_blocks_production(
     order = paid_order_with_lines(["small"], vendor=None)
     # When it is rendered
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
-        plan = printing.render_order(order.pk)
-    for args in scheduled(callbacks, printing._notify_admins_routing):
-        printing._notify_admins_routing(*args)
+        plan = pipeline.render_order(order.pk)
+    for args in scheduled(callbacks, pipeline._notify_admins_routing):
+        pipeline._notify_admins_routing(*args)
     line = order.lines.get()
-    printing.upscale_line(line.pk)
-    printing.write_line_pdf(line.pk)
+    pipeline.upscale_line(line.pk)
+    pipeline.write_line_pdf(line.pk)
     # Then the file is made, but the order is not ready and the admins are told why
     order.refresh_from_db()
     line.refresh_from_db()
     assert plan.unrouted == (line.pk,)
     assert line.print_status == PrintStatus.READY
     assert order.ready_for_production_at is None
-    assert printing.order_is_ready(order) == (False, [f"line {line.pk} has no vendor"])
+    assert pipeline.order_is_ready(order) == (False, [f"line {line.pk} has no vendor"])
     assert [m.subject for m in mail.outbox] == [
         f"[Django] Print file failed: order {order.number}, the order"
     ]
@@ -87,9 +88,9 @@ def test_ready_order_is_marked_once_and_each_vendor_notified_with_a_portal_link(
     assert order.ready_for_production_at is not None
     assert order.events.filter(kind="ready_for_production").count() == 1
     assert order.events.filter(kind="print_file_ready").count() == 2
-    assert scheduled(callbacks, printing.enqueue_vendor_notification) == [(order.pk, vendor.pk)]
+    assert scheduled(callbacks, pipeline.enqueue_vendor_notification) == [(order.pk, vendor.pk)]
     # And marking it again changes nothing
-    assert printing.mark_order_ready_if_complete(order.pk) is False
+    assert pipeline.mark_order_ready_if_complete(order.pk) is False
     # And the vendor's email lists the lines and links to the portal order page
     assert notify_vendor_new_order(order=order, vendor=vendor) == 1
     message = mail.outbox[-1]
@@ -106,10 +107,10 @@ def test_rendering_a_line_twice_gives_the_same_file_at_the_same_path(rdn_weights
     first_name, first = line.print_file.name, line.print_file.read()
     assert first_name == f"print/{order.number}/{order.number}-line-{line.pk}-SMALL-1.pdf"
     # When an admin re-renders it
-    plan = printing.render_order(order.pk, force=True)
+    plan = pipeline.render_order(order.pk, force=True)
     assert plan.queued == (line.pk,)
-    assert printing.upscale_line(line.pk) is False  # the upscaled image is reused
-    assert printing.write_line_pdf(line.pk) is True
+    assert pipeline.upscale_line(line.pk) is False  # the upscaled image is reused
+    assert pipeline.write_line_pdf(line.pk) is True
     # Then the file is byte-identical, at the same path, with nothing left beside it
     line.refresh_from_db()
     assert line.print_file.name == first_name
@@ -127,7 +128,7 @@ def test_failing_preflight_blocks_the_vendor_and_tells_the_admins(
     def strict(data, spec):  # type: ignore[no-untyped-def]
         return preflight_pdf(data, SpecSnapshot(**{**spec.__dict__, "min_dpi": 2400}))
 
-    monkeypatch.setattr(printing, "preflight_pdf", strict)
+    monkeypatch.setattr(pipeline, "preflight_pdf", strict)
     order = paid_order_with_lines(["small"], VendorFactory())
     # When the line is rendered
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
@@ -139,7 +140,7 @@ def test_failing_preflight_blocks_the_vendor_and_tells_the_admins(
     assert line.print_error.startswith("Preflight failed: image_ppi: ")
     assert line.preflight["passed"] is False
     assert order.ready_for_production_at is None
-    assert scheduled(callbacks, printing.enqueue_vendor_notification) == []
+    assert scheduled(callbacks, pipeline.enqueue_vendor_notification) == []
     assert [m.subject for m in mail.outbox] == [
         f"[Django] Print file failed: order {order.number}, line {line.pk} (SMALL-1)"
     ]
@@ -152,9 +153,9 @@ def test_unreadable_styled_image_fails_for_good_without_retry(rdn_weights) -> No
     line = order.lines.get()
     job = line.design.job
     job.result.save("broken.png", ContentFile(b"not a png"), save=True)
-    printing.render_order(order.pk)
+    pipeline.render_order(order.pk)
     # When the upscale task runs (in this process)
-    with pytest.raises(printing.PrintFileError, match="is unreadable"):
+    with pytest.raises(pipeline.PrintFileError, match="is unreadable"):
         print_tasks.gpu_upscale_line.apply(args=[line.pk], throw=True)
     # Then the line is failed with the reason, admins are mailed, no file was written
     line.refresh_from_db()
@@ -164,7 +165,7 @@ def test_unreadable_styled_image_fails_for_good_without_retry(rdn_weights) -> No
     assert OrderEvent.objects.filter(order=order, kind="print_failed").count() == 1
     assert len(mail.outbox) == 1
     # And the PDF step after it does nothing
-    assert printing.write_line_pdf(line.pk) is False
+    assert pipeline.write_line_pdf(line.pk) is False
 
 
 def test_only_transient_errors_are_retried() -> None:
@@ -173,7 +174,7 @@ def test_only_transient_errors_are_retried() -> None:
 
     assert print_tasks.is_transient(OSError("connection reset by storage"))
     assert print_tasks.is_transient(OperationalError("database is locked"))
-    assert not print_tasks.is_transient(printing.PrintFileError("bad placement"))
+    assert not print_tasks.is_transient(pipeline.PrintFileError("bad placement"))
     assert not print_tasks.is_transient(UnidentifiedImageError("not an image"))
     assert not print_tasks.is_transient(FileNotFoundError("gone"))
     assert not print_tasks.is_transient(ValueError("bug"))
@@ -181,8 +182,8 @@ def test_only_transient_errors_are_retried() -> None:
 
 def test_only_paid_orders_are_rendered() -> None:
     order = paid_order_with_lines(["small"], VendorFactory(), status="pending_payment")
-    with pytest.raises(printing.PrintFileError, match="only paid orders get print files"):
-        printing.render_order(order.pk)
+    with pytest.raises(pipeline.PrintFileError, match="only paid orders get print files"):
+        pipeline.render_order(order.pk)
     line = order.lines.get()
     assert line.print_status == PrintStatus.NOT_STARTED
     assert line.vendor_id is None
@@ -217,7 +218,7 @@ def test_upscale_runs_on_the_gpu_queue_and_the_pdf_on_default() -> None:
 def test_snapshot_round_trip_keeps_every_print_figure() -> None:
     from catalog.models import PrintSpec
     from orders.snapshots import spec_snapshot
-    from orders.tests.print_factories import MUG
+    from printing.tests.print_factories import MUG
 
     spec = PrintSpec(**MUG)
     snap = SpecSnapshot.from_json(spec_snapshot(spec))
@@ -237,9 +238,9 @@ def test_a_placement_needing_a_gigantic_image_is_refused_before_upscaling() -> N
     design = line.design
     design.placement = {"scale": 4.0, "offset_x": 0.0, "offset_y": 0.0}
     design.save(update_fields=["placement"])
-    printing.render_order(order.pk)
+    pipeline.render_order(order.pk)
     # When the upscale step runs, it refuses with the reason and writes nothing
-    with pytest.raises(printing.PrintFileError, match="more than the 120 MP"):
-        printing.upscale_line(line.pk)
+    with pytest.raises(pipeline.PrintFileError, match="more than the 120 MP"):
+        pipeline.upscale_line(line.pk)
     line.refresh_from_db()
     assert not line.upscaled_image

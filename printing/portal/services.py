@@ -46,7 +46,7 @@ def mark_shipped(*, user, line: OrderLine, carrier: str, tracking_number: str) -
     if not carrier or not tracking_number:
         raise PortalError("Give the carrier and the tracking number of the shipment.")
     _require_print_ready(line)
-    from orders.print_tasks import notify_shipped_task
+    from printing.tasks import notify_shipped_task
 
     with transaction.atomic():
         if line.status == LineStatus.PENDING:

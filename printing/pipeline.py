@@ -33,7 +33,6 @@ from django.utils import timezone
 from PIL import Image, UnidentifiedImageError
 
 from catalog.models import Product
-from orders.compose import Placement, PlacementError, compose, placement_from_json, upscale_target
 from orders.models import (
     Order,
     OrderEvent,
@@ -43,9 +42,10 @@ from orders.models import (
     ProductRoute,
     Vendor,
 )
-from orders.pdf import TicketInfo, write_print_pdf
-from orders.preflight import preflight_pdf
 from orders.snapshots import SnapshotError, SpecSnapshot
+from printing.compose import Placement, PlacementError, compose, placement_from_json, upscale_target
+from printing.pdf import TicketInfo, write_print_pdf
+from printing.preflight import preflight_pdf
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +135,7 @@ def render_order(order_id: int, *, force: bool = False, enqueue: bool = True) ->
 
 def enqueue_line_chain(line_id: int) -> None:
     """Upscale on the gpu queue, then compose + PDF + preflight on default."""
-    from orders.print_tasks import gpu_upscale_line, write_line_pdf_task
+    from printing.tasks import gpu_upscale_line, write_line_pdf_task
 
     chain(gpu_upscale_line.si(line_id), write_line_pdf_task.si(line_id)).apply_async()
 
@@ -180,13 +180,13 @@ def mark_order_ready_if_complete(order_id: int) -> bool:
 
 
 def enqueue_vendor_notification(order_id: int, vendor_id: int) -> None:
-    from orders.print_tasks import notify_vendor_task
+    from printing.tasks import notify_vendor_task
 
     notify_vendor_task.delay(order_id, vendor_id)
 
 
 def _notify_admins_routing(order_id: int, message: str) -> None:
-    from orders.notifications import notify_admins_print_failure
+    from printing.notifications import notify_admins_print_failure
 
     order = Order.objects.get(pk=order_id)
     notify_admins_print_failure(order=order, line=None, error=message)
@@ -389,7 +389,7 @@ def write_line_pdf(line_id: int) -> bool:
             note=f"{name} sha256 {locked.print_sha256[:12]}" if passed else locked.print_error,
         )
     if not passed:
-        from orders.notifications import notify_admins_print_failure
+        from printing.notifications import notify_admins_print_failure
 
         notify_admins_print_failure(order=line.order, line=line, error=locked.print_error)
         return False
@@ -399,7 +399,7 @@ def write_line_pdf(line_id: int) -> bool:
 
 def mark_line_failed(line_id: int, error: str) -> None:
     """Record a final failure on the line (after retries) and tell the admins."""
-    from orders.notifications import notify_admins_print_failure
+    from printing.notifications import notify_admins_print_failure
 
     with transaction.atomic():
         line = OrderLine.objects.select_for_update().select_related("order").get(pk=line_id)

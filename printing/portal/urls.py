@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from orders.portal import views
+from printing.portal import views
 
 app_name = "vendor_portal"
 

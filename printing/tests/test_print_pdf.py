@@ -15,7 +15,9 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from orders.compose import (
+from orders.models import PrintStatus
+from orders.snapshots import SpecSnapshot, spec_snapshot
+from printing.compose import (
     Placement,
     compose,
     image_rect,
@@ -23,12 +25,10 @@ from orders.compose import (
     placed_rect,
     upscale_target,
 )
-from orders.models import PrintStatus
-from orders.pdf import PageGeometry, TicketInfo, write_print_pdf
-from orders.preflight import preflight_pdf
-from orders.snapshots import SpecSnapshot, spec_snapshot
-from orders.tests import poppler
-from orders.tests.print_factories import (
+from printing.pdf import PageGeometry, TicketInfo, write_print_pdf
+from printing.preflight import preflight_pdf
+from printing.tests import poppler
+from printing.tests.print_factories import (
     CASE,
     MUG,
     POSTER,
