@@ -26,6 +26,8 @@ from styling.services import CropBox, create_upload
 from styling.tests.factories import StyleFactory, manifest_state_dict_bytes, photo_bytes
 
 pytestmark = pytest.mark.django_db
+# Measured on the beach photo (print render 768x1020 vs preview at 256): classical 0.903,
+# gan (small random weights) 0.9995, reference 0.826; the bounds leave room for ml changes.
 BEACH = "sun80/beach_sun_bgtlposotyokcsdg.jpg"  # 768 x 1024
 PREVIEW_SIZE = 256
 
@@ -58,7 +60,7 @@ def _style(kind: str, shared_data: Path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize(
-    ("kind", "bound"), [("classical", 0.85), ("gan", 0.85), ("reference", 0.6)]
+    ("kind", "bound"), [("classical", 0.85), ("gan", 0.95), ("reference", 0.75)]
 )
 def test_print_render_scaled_to_the_preview_matches_the_preview(
     kind: str, bound: float, shared_data: Path
