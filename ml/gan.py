@@ -4,6 +4,14 @@ Feeds each architecture the way its published checkpoints expect (colour
 order and value range from :data:`ml.archs.ARCHITECTURES`), pads the input by
 reflection to the network's stride and crops the result back exactly, so any
 size comes back at its own size without a border strip.
+
+For print sizes, :meth:`GanStylizer.tiled_network` hands the generator to
+:mod:`ml.tiling`. All three generators downsample twice by 2, so tiles sit
+on multiples of 4. CartoonGAN and CycleGAN are translation-equivariant apart
+from their instance norms, which the tiler makes global. AnimeGANv2 also
+resizes with ``align_corners=True``, whose sampling grid depends on the whole
+image's size; in tiles it samples on the whole image's grid instead
+(:func:`animegan_forward`), so tiles reproduce the whole-image result.
 """
 
 from __future__ import annotations
@@ -12,11 +20,17 @@ from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F
+from PIL import Image
 from torch import nn
 
 from ml.archs import Architecture
+from ml.archs.animeganv2 import AnimeGANv2Generator
 from ml.device import DeviceInfo
 from ml.stylizer import Stylizer
+from ml.tiling import TiledNetwork, Window
+
+#: Total downsampling of every generator in :data:`ml.archs.ARCHITECTURES` (two stride-2 stages).
+TILE_STRIDE = 4
 
 
 def prepare_for_inference(model: nn.Module, device: DeviceInfo) -> nn.Module:
@@ -32,8 +46,13 @@ def prepare_for_inference(model: nn.Module, device: DeviceInfo) -> nn.Module:
     return model.to(memory_format=torch.channels_last)
 
 
-def run_generator(model: nn.Module, arch: Architecture, x: torch.Tensor) -> torch.Tensor:
-    """(N, 3, H, W) RGB in [0, 1] -> the generator's output, RGB in [0, 1], same H and W."""
+def run_generator(
+    model: nn.Module, arch: Architecture, x: torch.Tensor, window: Window | None = None
+) -> torch.Tensor:
+    """(N, 3, H, W) RGB in [0, 1] -> the generator's output, RGB in [0, 1], same H and W.
+
+    ``window`` (AnimeGANv2 only): the tile's place in the whole image, see :func:`animegan_forward`.
+    """
     lo, hi = arch.value_range
     h, w = x.shape[-2:]
     pad_h, pad_w = (-h) % arch.stride, (-w) % arch.stride
@@ -43,7 +62,8 @@ def run_generator(model: nn.Module, arch: Architecture, x: torch.Tensor) -> torc
     if pad_h or pad_w:
         mode = "reflect" if min(h, w) > max(pad_h, pad_w) else "replicate"
         y = F.pad(y, (0, pad_w, 0, pad_h), mode=mode)
-    y = model(y.contiguous(memory_format=torch.channels_last))
+    y = y.contiguous(memory_format=torch.channels_last)
+    y = model(y) if window is None else animegan_forward(model, y, window)
     y = y[..., :h, :w]
     if arch.bgr:
         y = y.flip(1)
@@ -65,3 +85,53 @@ class GanStylizer(Stylizer):
         out = run_generator(self.model, self.arch, x)
         report(1.0)
         return out
+
+    def tiled_network(self, work: Image.Image, strength: float) -> TiledNetwork:
+        if isinstance(self.model, AnimeGANv2Generator):
+
+            def forward(x: torch.Tensor, window: Window) -> torch.Tensor:
+                return run_generator(self.model, self.arch, x, window)
+
+        else:
+
+            def forward(x: torch.Tensor, window: Window) -> torch.Tensor:
+                return run_generator(self.model, self.arch, x)
+
+        return TiledNetwork(self.model, forward, TILE_STRIDE, self.device.device, self.device.dtype)
+
+
+def animegan_forward(model: AnimeGANv2Generator, x: torch.Tensor, window: Window) -> torch.Tensor:
+    """:meth:`AnimeGANv2Generator.forward` on a tile, resizing on the whole image's sampling grid.
+
+    ``x`` is the tile at ``window`` (offsets and sizes multiples of 4). Equal to
+    ``model(x)`` when the window is the whole image (a test holds the two together).
+    """
+    out = model.block_a(x)
+    out = model.block_c(model.block_b(out))
+    out = _resize_on_grid(out, window, 4, 2)
+    out = model.block_d(out)
+    out = _resize_on_grid(out, window, 2, 1)
+    return model.out_layer(model.block_e(out))
+
+
+def _resize_on_grid(x: torch.Tensor, window: Window, src_div: int, dst_div: int) -> torch.Tensor:
+    """Bilinear ``align_corners=True`` resize from the 1/src_div to the 1/dst_div grid of the whole image."""
+    for axis, (off, size, full) in enumerate(
+        (
+            (window.top, window.height, window.full_height),
+            (window.left, window.width, window.full_width),
+        )
+    ):
+        dim = 2 + axis
+        n_in = x.shape[dim]
+        g_in, g_out = full // src_div, full // dst_div
+        dst = torch.arange(off // dst_div, off // dst_div + size // dst_div, device=x.device)
+        scale = (g_in - 1) / (g_out - 1) if g_out > 1 else 0.0
+        src = (dst.double() * scale - off // src_div).clamp(0, n_in - 1)
+        i0 = src.floor().long()
+        i1 = (i0 + 1).clamp(max=n_in - 1)
+        t = (src - i0.double()).to(x.dtype)
+        shape = [1, 1, 1, 1]
+        shape[dim] = -1
+        x = torch.lerp(x.index_select(dim, i0), x.index_select(dim, i1), t.view(shape))
+    return x

