@@ -19,6 +19,8 @@ from ml.imageio import ImageLimits
 from styling.models import Style
 
 ProgressFn = Callable[[str, float], None]
+#: The smallest long side ``ml`` stylizers accept.
+MIN_STYLE_SIZE = 64
 
 
 def upload_limits() -> ImageLimits:
@@ -114,6 +116,7 @@ def stylize_for_print(
         image.convert("RGB"),
         strength=strength,
         preserve_color=preserve_color,
-        size=max(image.size),
+        # Stylizers work at >= MIN_STYLE_SIZE; a tinier render is styled there and sized back.
+        size=max(MIN_STYLE_SIZE, *image.size),
         progress=progress,
     )

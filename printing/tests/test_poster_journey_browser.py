@@ -10,13 +10,14 @@ Screenshots of the badges and a render of the PDF go to ``test-artifacts/poster-
 from __future__ import annotations
 
 import time
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from PIL import Image, ImageOps
 
-from catalog.models import Product, ProductKind, Variant
-from catalog.seed import seed_specs
+from catalog.models import PrintSpec, Product, ProductKind, Variant
+from catalog.seed import SPECS
 from orders.models import Order, OrderStatus, PrintStatus, ProductRoute
 from orders.snapshots import SpecSnapshot
 from orders.tests.factories import ShippingRateFactory
@@ -30,6 +31,8 @@ pytestmark = [
     pytest.mark.worker,
     pytest.mark.slow,
     pytest.mark.django_db(transaction=True),
+    # Two style jobs, a checkout and a print render (style + RDN x4) on a shared CPU.
+    pytest.mark.timeout(2700),
 ]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "poster-journey"
@@ -43,7 +46,19 @@ PRINT_TIMEOUT_S = 1500  # the worker re-runs the style on the original and RDN x
 
 @pytest.fixture
 def poster() -> Variant:
-    spec = seed_specs()["Poster 18 x 24 in"]
+    """The shop's real 18 x 24 in poster spec (``catalog.seed``), without drawing its mockup."""
+    seed = next(s for s in SPECS if s.name == "Poster 18 x 24 in")
+    spec = PrintSpec.objects.create(
+        name=seed.name,
+        trim_width_mm=seed.width_mm.quantize(Decimal("0.01")),
+        trim_height_mm=seed.height_mm.quantize(Decimal("0.01")),
+        bleed_mm=seed.bleed_mm,
+        safe_margin_mm=seed.safe_mm,
+        min_dpi=seed.min_dpi,
+        recommended_dpi=seed.recommended_dpi,
+        mockup=seed.mockup,
+        source=seed.source,
+    )
     product = Product.objects.create(title="Art poster", slug="poster", kind=ProductKind.POSTER)
     ProductRoute.objects.create(product=product, vendor=VendorFactory())
     return Variant.objects.create(
