@@ -1,7 +1,14 @@
-"""Wagtail admin views for orders: the order inspector (lines, audit trail) and refunds."""
+"""Wagtail admin views for orders: the order inspector (lines, audit trail) and refunds.
+
+Other apps add sections to the inspector through the Wagtail hook
+``INSPECT_SECTIONS_HOOK`` (printing shows print files and re-render there),
+so orders never imports them.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django import forms
@@ -10,6 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from wagtail import hooks
 from wagtail.admin.views.generic import InspectView
 
 from catalog.models import format_money
@@ -18,6 +26,21 @@ from orders.exceptions import RefundNotAllowed
 from orders.models import Order
 
 REFUND_PERMISSION = "orders.change_order"
+# Functions (request, order) -> InspectorSection | None, registered with ``hooks.register``.
+INSPECT_SECTIONS_HOOK = "orders_order_inspect_sections"
+
+
+@dataclass(frozen=True)
+class InspectorSection:
+    """A block another app renders into the order inspector, below the lines."""
+
+    template_name: str
+    context: Mapping[str, object] = field(default_factory=dict)
+
+
+def inspector_sections(request, order: Order) -> list[InspectorSection]:  # type: ignore[no-untyped-def]
+    sections = (fn(request, order) for fn in hooks.get_hooks(INSPECT_SECTIONS_HOOK))
+    return [section for section in sections if section is not None]
 
 
 class RefundForm(forms.Form):
@@ -45,7 +68,8 @@ class OrderInspectView(InspectView):
         order = self.object
         context.update(
             order=order,
-            lines=order.lines.select_related("vendor"),
+            lines=order.lines.all(),
+            sections=inspector_sections(self.request, order),
             events=order.events.select_related("actor", "line"),
             money=_money(order),
             shopper_url=links.order_path(order),

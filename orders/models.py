@@ -1,8 +1,9 @@
-"""Orders, their lines, audit trail, Stripe events, shipping rates and vendors.
+"""Orders, their lines, audit trail, Stripe events and shipping rates.
 
 Status is changed only by ``orders.state.transition`` (one table of allowed
 moves, row lock, audit row). Lines snapshot what was bought so later
-catalogue edits never change an order.
+catalogue edits never change an order. Print files, vendors and routing
+belong to the ``printing`` app, which depends on this one.
 """
 
 from __future__ import annotations
@@ -13,8 +14,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from shop.storage import private_storage
-
 
 class OrderStatus(models.TextChoices):
     PENDING_PAYMENT = "pending_payment", "Awaiting payment"
@@ -24,32 +23,6 @@ class OrderStatus(models.TextChoices):
     FAILED = "failed", "Payment failed"
     CANCELLED = "cancelled", "Cancelled"
     REFUNDED = "refunded", "Refunded"
-
-
-class Vendor(models.Model):
-    """A print vendor. Its users see only orders lines routed to it, in the vendor portal."""
-
-    name = models.CharField(max_length=120)
-    slug = models.SlugField(unique=True)
-    email = models.EmailField(help_text="Where new-order notifications go.")
-    users = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="vendors")
-    is_active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class ProductRoute(models.Model):
-    """Which vendor prints a product (admin-editable routing)."""
-
-    product = models.OneToOneField("catalog.Product", on_delete=models.CASCADE, related_name="+")
-    vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="routes")
-
-    def __str__(self) -> str:
-        return f"{self.product} -> {self.vendor}"
 
 
 class ShippingRate(models.Model):
@@ -150,14 +123,8 @@ class LineStatus(models.TextChoices):
     SHIPPED = "shipped", "Shipped"
 
 
-class PrintStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "Not started"
-    RENDERING = "rendering", "Rendering"
-    READY = "ready", "Ready"
-    FAILED = "failed", "Failed"
-
-
 def print_file_path(instance: OrderLine, filename: str) -> str:
+    """Referenced by migrations 0001 and 0003 (print fields now live on ``printing.PrintFile``)."""
     return f"print/{instance.order.number}/{filename}"
 
 
@@ -174,32 +141,10 @@ class OrderLine(models.Model):
     unit_price_minor = models.PositiveIntegerField()
     print_spec = models.JSONField(help_text="The print spec at the time of purchase.")
     style_name = models.CharField(max_length=80)
-    # Fulfilment.
-    vendor = models.ForeignKey(
-        Vendor, null=True, blank=True, on_delete=models.PROTECT, related_name="lines"
-    )
+    # Fulfilment (the vendor moves it through ``orders.state.set_line_status``).
     status = models.CharField(max_length=20, choices=LineStatus.choices, default=LineStatus.PENDING)
     carrier = models.CharField(max_length=60, blank=True)
     tracking_number = models.CharField(max_length=80, blank=True)
-    # Print file.
-    print_status = models.CharField(
-        max_length=20, choices=PrintStatus.choices, default=PrintStatus.NOT_STARTED
-    )
-    print_file = models.FileField(storage=private_storage, upload_to=print_file_path, blank=True)
-    print_error = models.CharField(max_length=300, blank=True)
-    preflight = models.JSONField(default=dict, blank=True)
-    print_sha256 = models.CharField(max_length=64, blank=True)
-    print_rendered_at = models.DateTimeField(null=True, blank=True)
-    # The styled image upscaled (RDN on the gpu queue) to its size on the print canvas.
-    upscaled_image = models.FileField(
-        storage=private_storage, upload_to=print_file_path, blank=True
-    )
-    upscale_key = models.CharField(
-        max_length=64, blank=True, help_text="Digest of what the upscaled image was made from."
-    )
-    upscale_factor = models.FloatField(
-        null=True, blank=True, help_text="Real super-resolution factor applied (RDN passes)."
-    )
 
     class Meta:
         ordering = ["pk"]

@@ -11,7 +11,8 @@ from django.core.mail import mail_admins, send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from orders.models import Order, OrderLine, Vendor
+from orders.models import Order, OrderLine
+from printing.models import Vendor
 
 
 def absolute(path: str) -> str:
@@ -20,7 +21,7 @@ def absolute(path: str) -> str:
 
 def notify_vendor_new_order(*, order: Order, vendor: Vendor) -> int:
     """Tell a vendor an order has print-ready files for it, with a link to the portal."""
-    lines = list(order.lines.filter(vendor=vendor).order_by("pk"))
+    lines = list(order.lines.filter(printfile__vendor=vendor).order_by("pk"))
     if not lines:
         return 0
     context = {
@@ -56,11 +57,15 @@ def notify_shopper_shipped(*, line: OrderLine) -> int:
 
 def notify_admins_print_failure(*, order: Order, line: OrderLine | None, error: str) -> None:
     """Mail ADMINS that a print file could not be made (after retries) or failed preflight."""
+    from printing.admin_views import inspect_url
+
     what = f"line {line.pk} ({line.sku})" if line else "the order"
     mail_admins(
         subject=f"Print file failed: order {order.number}, {what}",
         message=(
             f"Order {order.number}, {what}: the print file could not be made.\n\n"
-            f"{error}\n\nFix the cause, then re-render the order's print files from the admin."
+            f"{error}\n\nFix the cause, then re-render the order's print files from the admin "
+            f"(Shop orders > Orders > {order.number} > Print files):\n"
+            f"{absolute(inspect_url(order))}"
         ),
     )

@@ -13,7 +13,9 @@ Read top to bottom, this is the journey of a paid order's print files::
       an audit row, and one email per vendor with a link to the portal.
 
 Every step re-reads its rows, writes to deterministic paths and can be run
-again: the same line gives the same PDF bytes.
+again: the same line gives the same PDF bytes. Each line's ``PrintFile`` moves
+only through ``printing.state.transition``; an admin re-render
+(``rerender``) keeps the previous good file until the new one passes.
 """
 
 from __future__ import annotations
@@ -34,17 +36,11 @@ from django.utils import timezone
 from PIL import Image
 
 from catalog.models import Product
-from orders.models import (
-    Order,
-    OrderEvent,
-    OrderLine,
-    OrderStatus,
-    PrintStatus,
-    ProductRoute,
-    Vendor,
-)
+from orders.models import LineStatus, Order, OrderEvent, OrderLine, OrderStatus
 from orders.snapshots import SnapshotError, SpecSnapshot
+from printing import state
 from printing.compose import Placement, PlacementError, compose, placement_from_json, upscale_target
+from printing.models import PrintFile, PrintStatus, ProductRoute, Vendor, print_file_path
 from printing.pdf import TicketInfo, write_print_pdf
 from printing.preflight import preflight_pdf
 from styling.placement import print_dpi, print_render
@@ -90,12 +86,20 @@ def route_line(line: OrderLine) -> Vendor | None:
 # --- Order level --------------------------------------------------------------------------------
 
 
-def render_order(order_id: int, *, force: bool = False, enqueue: bool = True) -> RenderPlan:
+def render_order(
+    order_id: int,
+    *,
+    force: bool = False,
+    enqueue: bool = True,
+    line_ids: frozenset[int] | None = None,
+    actor=None,  # type: ignore[no-untyped-def]
+) -> RenderPlan:
     """Route every line of a paid order and start one print chain per line not yet ready.
 
-    ``force`` re-renders lines that are already ready (an admin re-render).
-    The chains are enqueued after commit; ``enqueue=False`` leaves running the
-    steps (``upscale_line``, ``write_line_pdf``) to the caller, in-process.
+    ``force`` re-renders lines that are already ready (an admin re-render,
+    see ``rerender``), limited to ``line_ids`` when given. The chains are
+    enqueued after commit; ``enqueue=False`` leaves running the steps
+    (``upscale_line``, ``write_line_pdf``) to the caller, in-process.
     """
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
@@ -111,21 +115,28 @@ def render_order(order_id: int, *, force: bool = False, enqueue: bool = True) ->
             .order_by("pk")
         )
         for line in lines:
+            if line_ids is not None and line.pk not in line_ids:
+                continue
+            print_file = state.for_line(line)
             vendor = route_line(line)
             if vendor is None:
                 unrouted.append(line.pk)
-            elif line.vendor_id is None:
-                line.vendor = vendor
-                line.save(update_fields=["vendor"])
+            elif print_file.vendor_id is None:
+                PrintFile.objects.filter(pk=print_file.pk).update(vendor=vendor)
                 OrderEvent.objects.create(
                     order=order, line=line, kind="routed", note=f"Routed to {vendor.name}"
                 )
-            if line.print_status == PrintStatus.READY and not force:
+            if print_file.status == PrintStatus.READY and not force:
                 ready.append(line.pk)
                 continue
-            line.print_status = PrintStatus.RENDERING
-            line.print_error = ""
-            line.save(update_fields=["print_status", "print_error"])
+            if print_file.status not in state.IN_FLIGHT:  # a repeated task re-queues in-flight ones
+                to = (
+                    PrintStatus.RERENDERING
+                    if print_file.status == PrintStatus.READY
+                    else (PrintStatus.RENDERING)
+                )
+                note = "Re-render requested from the admin." if force else ""
+                state.transition(print_file, to, actor=actor, note=note, error="")
             queued.append(line.pk)
         if unrouted:
             products = sorted({line.product_title for line in lines if line.pk in unrouted})
@@ -147,15 +158,17 @@ def enqueue_line_chain(line_id: int) -> None:
 def order_is_ready(order: Order) -> tuple[bool, list[str]]:
     """Whether every line has a print file that passed preflight and a vendor; else why not."""
     reasons = []
-    lines = list(order.lines.all())
+    lines = list(order.lines.select_related("printfile"))
     if not lines:
         reasons.append("the order has no lines")
     for line in lines:
-        if line.print_status != PrintStatus.READY or not line.print_file:
-            reasons.append(f"line {line.pk} print file is {line.get_print_status_display()}")
-        elif not (line.preflight or {}).get("passed"):
-            reasons.append(f"line {line.pk} failed preflight")
-        if line.vendor_id is None:
+        print_file = getattr(line, "printfile", None)
+        if not state.file_is_ready(print_file):
+            status = (
+                print_file.get_status_display() if print_file else PrintStatus.NOT_STARTED.label
+            )
+            reasons.append(f"line {line.pk} print file is {status}")
+        if print_file is None or print_file.vendor_id is None:
             reasons.append(f"line {line.pk} has no vendor")
     return not reasons, reasons
 
@@ -177,7 +190,7 @@ def mark_order_ready_if_complete(order_id: int) -> bool:
         OrderEvent.objects.create(
             order=order, kind="ready_for_production", note="Every line has a print file."
         )
-        vendor_ids = sorted(set(order.lines.values_list("vendor_id", flat=True)))
+        vendor_ids = sorted(set(order.lines.values_list("printfile__vendor_id", flat=True)))
         for vendor_id in vendor_ids:
             transaction.on_commit(partial(enqueue_vendor_notification, order_id, vendor_id))
     return True
@@ -201,7 +214,11 @@ def _notify_admins_routing(order_id: int, message: str) -> None:
 
 def _line(line_id: int) -> OrderLine:
     return OrderLine.objects.select_related(
-        "order", "design__job__upload", "design__job__style", "design__variant__product", "vendor"
+        "order",
+        "design__job__upload",
+        "design__job__style",
+        "design__variant__product",
+        "printfile__vendor",
     ).get(pk=line_id)
 
 
@@ -306,8 +323,9 @@ def upscale_line(line_id: int) -> bool:
     from ml.sr import WeightsError, load_rdn
 
     line = _line(line_id)
-    if line.print_status != PrintStatus.RENDERING:
-        log.info("Line %s is %s, not rendering: nothing to upscale", line_id, line.print_status)
+    print_file = line.printfile
+    if print_file.status not in state.IN_FLIGHT:
+        log.info("Line %s is %s, not rendering: nothing to upscale", line_id, print_file.status)
         return False
     placement = _placement(line)
     spec = _line_spec(line, placement)
@@ -329,8 +347,8 @@ def upscale_line(line_id: int) -> bool:
             f"the {MAX_UPSCALED_PIXELS // 1_000_000} MP the print workers allow; zoom out."
         )
     key = upscale_key(_original_bytes(line), style_identity(line), spec, placement, target)
-    storage = line.upscaled_image.storage
-    if line.upscale_key == key and line.upscaled_image and storage.exists(line.upscaled_image.name):
+    upscaled = print_file.upscaled_image
+    if print_file.upscale_key == key and upscaled and upscaled.storage.exists(upscaled.name):
         return False
     try:
         styled = render_for_print(
@@ -350,7 +368,7 @@ def upscale_line(line_id: int) -> bool:
     buffer = io.BytesIO()
     result.image.save(buffer, "PNG", compress_level=1)
     name = _save_deterministic(line, UPSCALED_NAME.format(line_id=line.pk), buffer.getvalue())
-    OrderLine.objects.filter(pk=line.pk).update(
+    PrintFile.objects.filter(pk=line.pk).update(
         upscaled_image=name, upscale_key=key, upscale_factor=result.effective_scale
     )
     return True
@@ -396,7 +414,7 @@ def ticket_for(line: OrderLine) -> TicketInfo:
         style_name=line.style_name,
         quantity=line.quantity,
         ship_to=ship_to,
-        vendor_name=line.vendor.name if line.vendor else "unrouted",
+        vendor_name=line.printfile.vendor.name if line.printfile.vendor else "unrouted",
         issued_at=order.paid_at or order.created_at,
     )
 
@@ -405,9 +423,10 @@ def render_line_pdf(line: OrderLine) -> tuple[bytes, dict]:
     """Compose the upscaled image and write the PDF; returns (pdf bytes, preflight JSON)."""
     placement = _placement(line)
     spec = _line_spec(line, placement)
-    if not line.upscaled_image:
+    print_file = line.printfile
+    if not print_file.upscaled_image:
         raise PrintFileError(f"Line {line.pk} has no upscaled image yet.")
-    with line.upscaled_image.open("rb") as fh:
+    with print_file.upscaled_image.open("rb") as fh:
         upscaled = Image.open(io.BytesIO(fh.read()))
         upscaled.load()
     try:
@@ -418,9 +437,9 @@ def render_line_pdf(line: OrderLine) -> tuple[bytes, dict]:
     data = write_print_pdf(canvas, spec, ticket_for(line))
     del canvas
     result = preflight_pdf(data, spec).as_json()
-    if line.upscale_factor:
+    if print_file.upscale_factor:
         # What the RDN really added, next to the pixel ppi the preflight measured.
-        result["upscale_factor"] = line.upscale_factor
+        result["upscale_factor"] = print_file.upscale_factor
     return data, result
 
 
@@ -428,66 +447,131 @@ def write_line_pdf(line_id: int) -> bool:
     """Write the line's PDF and preflight it; returns True when the line is now ready.
 
     A failed preflight leaves the line ``failed`` with the reasons (the file
-    is kept for inspection but never reaches the vendor).
+    is kept for inspection but never reaches the vendor). In a re-render the
+    new file replaces the previous one only once it passed; otherwise the
+    previous file stays and the line says why the new one was not kept.
     """
     line = _line(line_id)
-    if line.print_status != PrintStatus.RENDERING:
-        log.info("Line %s is %s, not rendering: no PDF to write", line_id, line.print_status)
+    print_file = line.printfile
+    if print_file.status not in state.IN_FLIGHT:
+        log.info("Line %s is %s, not rendering: no PDF to write", line_id, print_file.status)
         return False
     data, preflight = render_line_pdf(line)
+    passed = bool(preflight["passed"])
+    failures = [f"{c['name']}: {c['detail']}" for c in preflight["checks"] if not c["passed"]]
+    error = "" if passed else ("Preflight failed: " + "; ".join(failures))[:MAX_ERROR]
+    if not passed and print_file.status == PrintStatus.RERENDERING:
+        _keep_previous_file(line, error)
+        return False
     name = _save_deterministic(
         line, PDF_NAME.format(number=line.order.number, line_id=line.pk, sku=_safe(line.sku)), data
     )
-    passed = bool(preflight["passed"])
-    failures = [f"{c['name']}: {c['detail']}" for c in preflight["checks"] if not c["passed"]]
+    sha256 = hashlib.sha256(data).hexdigest()
     with transaction.atomic():
-        locked = OrderLine.objects.select_for_update().get(pk=line_id)
-        locked.print_file = name
-        locked.print_sha256 = hashlib.sha256(data).hexdigest()
-        locked.print_rendered_at = timezone.now()
-        locked.preflight = preflight
-        locked.print_status = PrintStatus.READY if passed else PrintStatus.FAILED
-        locked.print_error = (
-            "" if passed else ("Preflight failed: " + "; ".join(failures))[:MAX_ERROR]
-        )
-        locked.save(
-            update_fields=[
-                "print_file",
-                "print_sha256",
-                "print_rendered_at",
-                "preflight",
-                "print_status",
-                "print_error",
-            ]
+        state.transition(
+            print_file,
+            PrintStatus.READY if passed else PrintStatus.FAILED,
+            note=f"{name} sha256 {sha256[:12]}" if passed else error,
+            file=name,
+            sha256=sha256,
+            rendered_at=timezone.now(),
+            preflight=preflight,
+            error=error,
         )
         OrderEvent.objects.create(
-            order_id=locked.order_id,
-            line=locked,
+            order_id=line.order_id,
+            line=line,
             kind="print_file_ready" if passed else "preflight_failed",
-            note=f"{name} sha256 {locked.print_sha256[:12]}" if passed else locked.print_error,
+            note=f"{name} sha256 {sha256[:12]}" if passed else error,
         )
     if not passed:
         from printing.notifications import notify_admins_print_failure
 
-        notify_admins_print_failure(order=line.order, line=line, error=locked.print_error)
+        notify_admins_print_failure(order=line.order, line=line, error=error)
         return False
     mark_order_ready_if_complete(line.order_id)
     return True
 
 
-def mark_line_failed(line_id: int, error: str) -> None:
-    """Record a final failure on the line (after retries) and tell the admins."""
+def _keep_previous_file(line: OrderLine, reason: str) -> None:
+    """A re-render failed: back to ``ready`` with the previous file, saying why (audited, mailed)."""
     from printing.notifications import notify_admins_print_failure
 
+    error = f"Re-render failed; the previous file is kept. {reason}"[:MAX_ERROR]
     with transaction.atomic():
-        line = OrderLine.objects.select_for_update().select_related("order").get(pk=line_id)
-        line.print_status = PrintStatus.FAILED
-        line.print_error = error[:MAX_ERROR]
-        line.save(update_fields=["print_status", "print_error"])
+        state.transition(line.printfile, PrintStatus.READY, note=error, error=error)
         OrderEvent.objects.create(
-            order=line.order, line=line, kind="print_failed", note=line.print_error
+            order_id=line.order_id, line=line, kind="rerender_failed", note=error
         )
     notify_admins_print_failure(order=line.order, line=line, error=error)
+
+
+def mark_line_failed(line_id: int, error: str) -> None:
+    """Record a final failure on the line (after retries) and tell the admins.
+
+    A failed re-render keeps the previous good file (``ready``, with the reason).
+    """
+    from printing.notifications import notify_admins_print_failure
+
+    line = OrderLine.objects.select_related("order", "printfile").get(pk=line_id)
+    print_file = line.printfile
+    if print_file.status == PrintStatus.RERENDERING:
+        _keep_previous_file(line, error)
+        return
+    if print_file.status != PrintStatus.RENDERING:
+        log.warning("Line %s is %s; not marking it failed (%s)", line_id, print_file.status, error)
+        return
+    with transaction.atomic():
+        state.transition(print_file, PrintStatus.FAILED, note=error, error=error[:MAX_ERROR])
+        OrderEvent.objects.create(
+            order=line.order, line=line, kind="print_failed", note=print_file.error
+        )
+    notify_admins_print_failure(order=line.order, line=line, error=error)
+
+
+# --- Admin re-render --------------------------------------------------------------------------------
+
+
+def rerender(order: Order, *, actor, line_ids: list[int] | None = None) -> RenderPlan:  # type: ignore[no-untyped-def]
+    """Re-render the print files of ``order`` (all lines, or ``line_ids``), from the admin.
+
+    Refused (``PrintFileError``, saying why) for shipped lines and for lines
+    whose file is already being rendered. Ready files stay in place until
+    their replacement passes preflight. Audited on the order with the actor.
+    """
+    lines = list(order.lines.select_related("printfile").order_by("pk"))
+    if line_ids is not None:
+        wanted = set(line_ids)
+        lines = [line for line in lines if line.pk in wanted]
+        if len(lines) != len(wanted):
+            raise PrintFileError(f"Order {order.number} has no line {sorted(wanted)[0]}.")
+    shipped = [line.pk for line in lines if line.status == LineStatus.SHIPPED]
+    if shipped:
+        raise PrintFileError(
+            f"Line {', '.join(map(str, shipped))} has shipped; its print file cannot be re-rendered."
+        )
+    busy = [
+        line.pk
+        for line in lines
+        if getattr(line, "printfile", None) is not None and line.printfile.status in state.IN_FLIGHT
+    ]
+    if busy:
+        raise PrintFileError(
+            f"Line {', '.join(map(str, busy))} is being rendered already; wait for it to finish."
+        )
+    if not lines:
+        raise PrintFileError(f"Order {order.number} has no lines to re-render.")
+    with transaction.atomic():
+        plan = render_order(
+            order.pk, force=True, line_ids=frozenset(line.pk for line in lines), actor=actor
+        )
+        OrderEvent.objects.create(
+            order=order,
+            kind="rerender_requested",
+            actor=actor,
+            note="Lines " + ", ".join(str(pk) for pk in plan.queued),
+        )
+    return plan
 
 
 def _safe(text: str) -> str:
@@ -498,10 +582,9 @@ def _save_deterministic(line: OrderLine, filename: str, data: bytes) -> str:
     """Save under ``print/<order number>/<filename>``, replacing what was there."""
     from django.core.files.base import ContentFile
 
-    from orders.models import print_file_path
-
-    storage = line.print_file.storage
-    name = print_file_path(line, filename)
+    print_file = line.printfile
+    storage = print_file.file.storage
+    name = print_file_path(print_file, filename)
     if storage.exists(name):
         storage.delete(name)
     saved = storage.save(name, ContentFile(data))

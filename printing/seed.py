@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from catalog.models import Product
-from orders.models import ProductRoute, Vendor
+from printing.models import ProductRoute, Vendor
 
 
 @dataclass(frozen=True)

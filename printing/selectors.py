@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from orders.models import Order, OrderLine, OrderStatus, Vendor
+from orders.models import Order, OrderLine, OrderStatus
+from printing.models import Vendor
 
 VENDOR_ORDER_FILTERS = {
     "new": OrderStatus.PAID,
@@ -27,8 +28,8 @@ def lines_for_vendor(user) -> QuerySet[OrderLine]:  # type: ignore[no-untyped-de
     passed preflight (``Order.ready_for_production_at``).
     """
     return OrderLine.objects.filter(
-        vendor__in=vendors_for(user), order__ready_for_production_at__isnull=False
-    ).select_related("order", "vendor")
+        printfile__vendor__in=vendors_for(user), order__ready_for_production_at__isnull=False
+    ).select_related("order", "printfile__vendor")
 
 
 def orders_for_vendor(user, status: str | None = None) -> QuerySet[Order]:  # type: ignore[no-untyped-def]

@@ -100,7 +100,8 @@ def write_line_pdf_task(self, line_id: int) -> bool:
 )
 def notify_vendor_task(self, order_id: int, vendor_id: int) -> int:
     """Email a vendor that an order has print-ready files for it."""
-    from orders.models import Order, Vendor
+    from orders.models import Order
+    from printing.models import Vendor
     from printing.notifications import notify_vendor_new_order
 
     return notify_vendor_new_order(

@@ -1,11 +1,14 @@
-"""Wagtail admin of printing: print vendors and product routing."""
+"""Wagtail admin of printing: vendors, product routing, the order inspector's print files."""
 
 from __future__ import annotations
 
+from django.urls import path
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
-from orders.models import ProductRoute, Vendor
+from orders.admin_views import INSPECT_SECTIONS_HOOK
+from printing.admin_views import order_section, rerender_view
+from printing.models import ProductRoute, Vendor
 
 
 class VendorViewSet(ModelViewSet):
@@ -35,3 +38,13 @@ class PrintingGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_viewsets() -> PrintingGroup:
     return PrintingGroup()
+
+
+hooks.register(INSPECT_SECTIONS_HOOK, order_section)
+
+
+@hooks.register("register_admin_urls")
+def register_urls():  # type: ignore[no-untyped-def]
+    return [
+        path("printing/orders/<int:pk>/rerender/", rerender_view, name="printing_rerender"),
+    ]

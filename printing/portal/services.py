@@ -6,7 +6,8 @@ from django.db import transaction
 
 from orders import state
 from orders.exceptions import OrdersError
-from orders.models import LineStatus, Order, OrderEvent, OrderLine, PrintStatus
+from orders.models import LineStatus, Order, OrderEvent, OrderLine
+from printing.state import file_is_ready
 
 
 class PortalError(OrdersError):
@@ -27,7 +28,7 @@ def record_download(*, user, order: Order, line: OrderLine | None, filename: str
 def _require_print_ready(line: OrderLine) -> None:
     if line.order.ready_for_production_at is None:
         raise PortalError(f"Order {line.order.number} is not ready for production yet.")
-    if line.print_status != PrintStatus.READY or not (line.preflight or {}).get("passed"):
+    if not file_is_ready(getattr(line, "printfile", None)):
         raise PortalError(f"Line {line.pk} has no print file that passed preflight.")
 
 

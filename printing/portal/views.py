@@ -18,10 +18,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from orders.exceptions import OrdersError
-from orders.models import LineStatus, PrintStatus
+from orders.models import LineStatus
 from printing import selectors
 from printing.portal import services, zips
 from printing.portal.forms import LineStatusForm
+from printing.state import file_is_ready
 
 FILTERS = [("", "All"), ("new", "New"), ("in_production", "In production"), ("shipped", "Shipped")]
 
@@ -96,11 +97,7 @@ def _history(order, lines, user):  # type: ignore[no-untyped-def]
 
 
 def _downloadable(line) -> bool:  # type: ignore[no-untyped-def]
-    return bool(
-        line.print_file
-        and line.print_status == PrintStatus.READY
-        and (line.preflight or {}).get("passed")
-    )
+    return file_is_ready(getattr(line, "printfile", None))
 
 
 @require_GET
@@ -109,10 +106,11 @@ def line_pdf(request: HttpRequest, number: str, line_id: int) -> FileResponse:
     line = selectors.vendor_line(request.user, number, line_id)
     if line is None or not _downloadable(line):
         raise Http404("No such print file for your vendor account.")
-    filename = PurePosixPath(line.print_file.name).name
+    file = line.printfile.file
+    filename = PurePosixPath(file.name).name
     services.record_download(user=request.user, order=line.order, line=line, filename=filename)
     return FileResponse(
-        line.print_file.storage.open(line.print_file.name, "rb"),
+        file.storage.open(file.name, "rb"),
         as_attachment=True,
         filename=filename,
         content_type="application/pdf",

@@ -17,7 +17,8 @@ CHUNK = 256 * 1024
 
 
 def _chunks(line: OrderLine) -> Iterator[bytes]:
-    with line.print_file.storage.open(line.print_file.name, "rb") as fh:
+    file = line.printfile.file
+    with file.storage.open(file.name, "rb") as fh:
         while chunk := fh.read(CHUNK):
             yield chunk
 
@@ -31,10 +32,12 @@ def order_zip(order: Order, lines: list[OrderLine]) -> ZipStream:
     stream = ZipStream(compress_type=ZIP_STORED, sized=True)
     manifest = [f"Retrocel order {order.number}", ""]
     for line in lines:
-        arcname = PurePosixPath(line.print_file.name).name
-        stream.add(_chunks(line), arcname, size=line.print_file.storage.size(line.print_file.name))
+        file = line.printfile.file
+        arcname = PurePosixPath(file.name).name
+        stream.add(_chunks(line), arcname, size=file.storage.size(file.name))
         manifest.append(
-            f"{arcname}\tline {line.pk}\t{line.sku}\tx{line.quantity}\tsha256 {line.print_sha256}"
+            f"{arcname}\tline {line.pk}\t{line.sku}\tx{line.quantity}"
+            f"\tsha256 {line.printfile.sha256}"
         )
     stream.add(("\n".join(manifest) + "\n").encode(), "MANIFEST.txt")
     return stream

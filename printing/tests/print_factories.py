@@ -18,14 +18,10 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 from catalog.models import MockupKind, PrintSpec, ProductKind, Variant
-from orders.models import (
-    Order,
-    OrderStatus,
-    ProductRoute,
-    Vendor,
-)
+from orders.models import Order, OrderStatus
 from orders.snapshots import spec_snapshot
 from orders.tests import factories as base
+from printing.models import ProductRoute, Vendor
 
 SHARED_PHOTOS = Path(__file__).resolve().parents[3] / "shared" / "data" / "photos" / "bsd68"
 PASSWORD = "print-portal-pass-1"

@@ -120,10 +120,10 @@ def test_zip_streams_every_pdf_of_the_order_with_a_manifest(client, world) -> No
     assert len(body) == int(response["Content-Length"])
     archive = zipfile.ZipFile(io.BytesIO(body))
     lines = list(order.lines.order_by("pk"))
-    names = [line.print_file.name.rsplit("/", 1)[1] for line in lines]
+    names = [line.printfile.file.name.rsplit("/", 1)[1] for line in lines]
     assert archive.namelist() == [*names, "MANIFEST.txt"]
     for line, name in zip(lines, names, strict=True):
-        assert archive.read(name) == line.print_file.read()
+        assert archive.read(name) == line.printfile.file.read()
         assert archive.getinfo(name).compress_type == zipfile.ZIP_STORED
     assert archive.read("MANIFEST.txt").decode().count("sha256 ") == 2
 
@@ -134,12 +134,12 @@ def test_pdf_download_is_the_print_file(client, world) -> None:  # type: ignore[
     client.force_login(world["users"]["a"])
     response = client.get(reverse("vendor_portal:line-pdf", args=[order.number, line.pk]))
     assert response["Content-Type"] == "application/pdf"
-    assert b"".join(response.streaming_content) == line.print_file.read()
+    assert b"".join(response.streaming_content) == line.printfile.file.read()
     event = OrderEvent.objects.get(order=order, kind="download")
     assert (event.line_id, event.actor, event.note) == (
         line.pk,
         world["users"]["a"],
-        line.print_file.name.rsplit("/", 1)[1],
+        line.printfile.file.name.rsplit("/", 1)[1],
     )
 
 

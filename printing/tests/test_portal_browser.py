@@ -77,8 +77,8 @@ def test_vendor_downloads_zip_and_ships_then_shopper_sees_shipped(
             saved = tmp_path / download.suggested_filename
             download.save_as(saved)
             names = zipfile.ZipFile(saved).namelist()
-            assert names == [line.print_file.name.rsplit("/", 1)[1], "MANIFEST.txt"]
-            assert zipfile.ZipFile(saved).read(names[0]) == line.print_file.read()
+            assert names == [line.printfile.file.name.rsplit("/", 1)[1], "MANIFEST.txt"]
+            assert zipfile.ZipFile(saved).read(names[0]) == line.printfile.file.read()
 
             # And marks the line shipped with carrier and tracking number
             page.fill("input[name=carrier]", "UPS")

@@ -18,9 +18,10 @@ from PIL import Image, ImageOps
 
 from catalog.models import PrintSpec, Product, ProductKind, Variant
 from catalog.seed import SPECS
-from orders.models import Order, OrderStatus, PrintStatus, ProductRoute
+from orders.models import Order, OrderStatus
 from orders.snapshots import SpecSnapshot
 from orders.tests.factories import ShippingRateFactory
+from printing.models import PrintFile, PrintStatus, ProductRoute
 from printing.tests import poppler
 from printing.tests.print_factories import VendorFactory
 from styling.models import StylingJob
@@ -175,16 +176,18 @@ def test_posters_print_full_size_from_the_original(
     beach_job = StylingJob.objects.get(upload__original_filename="beach_sun_bgtlposotyokcsdg.jpg")
     assert line.design.job == beach_job and line.design.effective_dpi == 168
     deadline = time.monotonic() + PRINT_TIMEOUT_S
+    print_file = None
     while time.monotonic() < deadline:
-        line.refresh_from_db()
-        if line.print_status in (PrintStatus.READY, PrintStatus.FAILED):
+        print_file = PrintFile.objects.filter(line=line).first()
+        if print_file and print_file.status in (PrintStatus.READY, PrintStatus.FAILED):
             break
         time.sleep(2)
-    assert line.print_status == PrintStatus.READY, line.print_error
-    data = line.print_file.read()
+    assert print_file is not None and print_file.status == PrintStatus.READY, print_file
+    assert print_file.error == "", print_file.error
+    data = print_file.file.read()
     snap = SpecSnapshot.from_json(line.print_spec)
     assert (snap.min_dpi, snap.recommended_dpi) == (150, 300)
-    assert line.upscale_factor == 4.0  # RDN x4 on the 768 px style render, then Lanczos
+    assert print_file.upscale_factor == 4.0  # RDN x4 on the 768 px style render, then Lanczos
 
     # pdfimages: one artwork image at 168 ppi (the badge's figure, >= the 150 minimum) ...
     images = [row for row in poppler.pdf_images(data) if row["page"] == "1"]
@@ -195,9 +198,11 @@ def test_posters_print_full_size_from_the_original(
     bw, bh = snap.bleed_size_pt
     bleed = poppler.pdf_boxes(data)["BleedBox"]
     assert abs((bleed[2] - bleed[0]) - bw) <= 0.5 and abs((bleed[3] - bleed[1]) - bh) <= 0.5
-    assert line.preflight["passed"] is True
-    assert [c["passed"] for c in line.preflight["checks"] if c["name"] == "image_ppi"] == [True]
+    assert print_file.preflight["passed"] is True
+    assert [c["passed"] for c in print_file.preflight["checks"] if c["name"] == "image_ppi"] == [
+        True
+    ]
     assert "covers the bleed box" in next(
-        c["detail"] for c in line.preflight["checks"] if c["name"] == "image_ppi"
+        c["detail"] for c in print_file.preflight["checks"] if c["name"] == "image_ppi"
     )
     poppler.render_page(data, dpi=20).save(ARTIFACTS / "4-print-pdf-r20.png")

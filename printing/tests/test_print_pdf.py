@@ -15,7 +15,6 @@ import pikepdf
 import pytest
 from PIL import Image
 
-from orders.models import PrintStatus
 from orders.snapshots import SpecSnapshot, spec_snapshot
 from printing.compose import (
     Placement,
@@ -25,6 +24,7 @@ from printing.compose import (
     placed_rect,
     upscale_target,
 )
+from printing.models import PrintStatus
 from printing.pdf import PageGeometry, TicketInfo, write_print_pdf
 from printing.preflight import preflight_pdf
 from printing.tests import poppler
@@ -132,8 +132,8 @@ def test_real_size_pdf_has_spec_boxes_ppi_and_the_design(kind: str, rdn_weights)
     # When the pipeline renders it (RDN upscale, compose, PDF, preflight)
     run_line_pipeline(order)
     line.refresh_from_db()
-    assert line.print_status == PrintStatus.READY, line.print_error
-    data = line.print_file.read()
+    assert line.printfile.status == PrintStatus.READY, line.printfile.error
+    data = line.printfile.file.read()
     spec = SpecSnapshot.from_json(line.print_spec)
     with line.design.job.result.open("rb") as fh:
         src = Image.open(io.BytesIO(fh.read())).convert("RGB")
@@ -157,9 +157,9 @@ def test_real_size_pdf_has_spec_boxes_ppi_and_the_design(kind: str, rdn_weights)
     assert int(images[0]["x-ppi"]) >= spec.min_dpi
     assert int(images[0]["y-ppi"]) >= spec.min_dpi
     assert (int(images[0]["width"]), int(images[0]["height"])) == spec.canvas_pixels()
-    assert line.preflight["passed"] is True
-    assert min(line.preflight["image_ppi"]) >= spec.min_dpi
-    assert line.upscale_factor == 4.0  # RDN really ran (one x4 pass)
+    assert line.printfile.preflight["passed"] is True
+    assert min(line.printfile.preflight["image_ppi"]) >= spec.min_dpi
+    assert line.printfile.upscale_factor == 4.0  # RDN really ran (one x4 pass)
 
     # And page 1 rendered by pdftoppm shows the design in the trim area, not a blank
     page = poppler.render_page(data, dpi=12 if kind == "poster" else 40)

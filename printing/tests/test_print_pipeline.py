@@ -8,10 +8,11 @@ import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
 
-from orders.models import OrderEvent, PrintStatus
+from orders.models import OrderEvent
 from orders.snapshots import SpecSnapshot
 from printing import pipeline
 from printing import tasks as print_tasks
+from printing.models import PrintStatus
 from printing.notifications import notify_vendor_new_order
 from printing.preflight import preflight_pdf
 from printing.tests.print_factories import (
@@ -40,7 +41,7 @@ def test_render_order_routes_each_line_and_schedules_one_chain_per_line(
     lines = list(order.lines.order_by("pk"))
     assert plan.queued == tuple(line.pk for line in lines)
     assert plan.unrouted == ()
-    assert [(line.vendor_id, line.print_status) for line in lines] == [
+    assert [(line.printfile.vendor_id, line.printfile.status) for line in lines] == [
         (vendor.pk, PrintStatus.RENDERING),
         (vendor.pk, PrintStatus.RENDERING),
     ]
@@ -65,7 +66,7 @@ def test_unrouted_product_is_reported_and_blocks_production(
     order.refresh_from_db()
     line.refresh_from_db()
     assert plan.unrouted == (line.pk,)
-    assert line.print_status == PrintStatus.READY
+    assert line.printfile.status == PrintStatus.READY
     assert order.ready_for_production_at is None
     assert pipeline.order_is_ready(order) == (False, [f"line {line.pk} has no vendor"])
     assert [m.subject for m in mail.outbox] == [
@@ -104,7 +105,7 @@ def test_rendering_a_line_twice_gives_the_same_file_at_the_same_path(rdn_weights
     order = paid_order_with_lines(["small"], VendorFactory())
     run_line_pipeline(order)
     line = order.lines.get()
-    first_name, first = line.print_file.name, line.print_file.read()
+    first_name, first = line.printfile.file.name, line.printfile.file.read()
     assert first_name == f"print/{order.number}/{order.number}-line-{line.pk}-SMALL-1.pdf"
     # When an admin re-renders it
     plan = pipeline.render_order(order.pk, force=True)
@@ -113,9 +114,9 @@ def test_rendering_a_line_twice_gives_the_same_file_at_the_same_path(rdn_weights
     assert pipeline.write_line_pdf(line.pk) is True
     # Then the file is byte-identical, at the same path, with nothing left beside it
     line.refresh_from_db()
-    assert line.print_file.name == first_name
-    assert line.print_file.read() == first
-    folder = line.print_file.storage.path(f"print/{order.number}")
+    assert line.printfile.file.name == first_name
+    assert line.printfile.file.read() == first
+    folder = line.printfile.file.storage.path(f"print/{order.number}")
     assert sorted(os.listdir(folder)) == sorted(
         [f"line-{line.pk}-upscaled.png", first_name.rsplit("/", 1)[1]]
     )
@@ -136,9 +137,9 @@ def test_failing_preflight_blocks_the_vendor_and_tells_the_admins(
     # Then the line failed with the reason, the order is not ready, nobody is notified but admins
     line = order.lines.get()
     order.refresh_from_db()
-    assert line.print_status == PrintStatus.FAILED
-    assert line.print_error.startswith("Preflight failed: image_ppi: ")
-    assert line.preflight["passed"] is False
+    assert line.printfile.status == PrintStatus.FAILED
+    assert line.printfile.error.startswith("Preflight failed: image_ppi: ")
+    assert line.printfile.preflight["passed"] is False
     assert order.ready_for_production_at is None
     assert scheduled(callbacks, pipeline.enqueue_vendor_notification) == []
     assert [m.subject for m in mail.outbox] == [
@@ -159,9 +160,9 @@ def test_unreadable_original_photo_fails_for_good_without_retry(rdn_weights) -> 
         print_tasks.gpu_upscale_line.apply(args=[line.pk], throw=True)
     # Then the line is failed with the reason, admins are mailed, no file was written
     line.refresh_from_db()
-    assert line.print_status == PrintStatus.FAILED
-    assert line.print_error.startswith("The original photo can no longer be read: ")
-    assert not line.upscaled_image and not line.print_file
+    assert line.printfile.status == PrintStatus.FAILED
+    assert line.printfile.error.startswith("The original photo can no longer be read: ")
+    assert not line.printfile.upscaled_image and not line.printfile.file
     assert OrderEvent.objects.filter(order=order, kind="print_failed").count() == 1
     assert len(mail.outbox) == 1
     # And the PDF step after it does nothing
@@ -185,22 +186,21 @@ def test_only_paid_orders_are_rendered() -> None:
     with pytest.raises(pipeline.PrintFileError, match="only paid orders get print files"):
         pipeline.render_order(order.pk)
     line = order.lines.get()
-    assert line.print_status == PrintStatus.NOT_STARTED
-    assert line.vendor_id is None
+    assert not hasattr(line, "printfile")  # no print file started, no vendor chosen
 
 
 def test_print_files_are_not_reachable_by_a_public_media_url(rdn_weights, settings, client) -> None:
     order = paid_order_with_lines(["small"], VendorFactory())
     run_line_pipeline(order)
     line = order.lines.get()
-    path = line.print_file.path
+    path = line.printfile.file.path
     assert path.startswith(str(settings.PRIVATE_MEDIA_ROOT))
     assert not path.startswith(str(settings.MEDIA_ROOT))
     # The storage still derives a /media/ URL (FileSystemStorage falls back to MEDIA_URL), but
     # nothing is served there: public media is MEDIA_ROOT only.
-    assert client.get(line.print_file.url).status_code == 404
-    assert client.get(f"/media/{line.print_file.name}").status_code == 404
-    assert client.get(f"/media/../private/{line.print_file.name}").status_code in (400, 404)
+    assert client.get(line.printfile.file.url).status_code == 404
+    assert client.get(f"/media/{line.printfile.file.name}").status_code == 404
+    assert client.get(f"/media/../private/{line.printfile.file.name}").status_code in (400, 404)
 
 
 def test_upscale_runs_on_the_gpu_queue_and_the_pdf_on_default() -> None:
@@ -243,4 +243,4 @@ def test_a_placement_needing_a_gigantic_image_is_refused_before_upscaling() -> N
     with pytest.raises(pipeline.PrintFileError, match="more than the 120 MP"):
         pipeline.upscale_line(line.pk)
     line.refresh_from_db()
-    assert not line.upscaled_image
+    assert not line.printfile.upscaled_image

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from orders.models import Order, PrintStatus
+from orders.models import Order
+from printing.models import PrintStatus
 from printing.tasks import render_order_print_files
 from printing.tests.print_factories import VendorFactory, paid_order_with_lines
 
@@ -41,9 +42,9 @@ def test_paid_order_gets_print_files_and_its_vendor_an_email(celery_worker, rdn_
         what=f"order {order.number} ready; worker log:\n{celery_worker.log()}",
     )
     lines = list(ready.lines.order_by("pk"))
-    assert [line.print_status for line in lines] == [PrintStatus.READY, PrintStatus.READY]
-    assert all(line.preflight["passed"] for line in lines)
-    assert all(line.print_file.name.endswith(f"-line-{line.pk}-SMALL-1.pdf") for line in lines)
+    assert [line.printfile.status for line in lines] == [PrintStatus.READY, PrintStatus.READY]
+    assert all(line.printfile.preflight["passed"] for line in lines)
+    assert all(line.printfile.file.name.endswith(f"-line-{line.pk}-SMALL-1.pdf") for line in lines)
     assert list(ready.events.filter(kind="ready_for_production").values_list("kind", flat=True))
 
     # And the vendor gets one email with the portal link
