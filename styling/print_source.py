@@ -41,11 +41,11 @@ def open_original_crop(upload: Upload) -> Image.Image:
     with upload.original.open("rb") as fh:
         data = fh.read()
     try:
-        # Validated at upload time: today's byte limit must not reject an older, larger file.
+        # Validated at upload time: today's limits must not reject an older file (the pixel
+        # limit stays: it bounds the decoder's memory).
         limits = engine.upload_limits()
-        loaded = open_image(
-            data, limits=replace(limits, max_bytes=max(limits.max_bytes, len(data)))
-        )
+        limits = replace(limits, max_bytes=max(limits.max_bytes, len(data)), min_side=1)
+        loaded = open_image(data, limits=limits)
     except ImageRejected as exc:
         raise PrintSourceError(f"The original photo can no longer be read: {exc.message}") from exc
     image = loaded.image.convert("RGB")
