@@ -98,6 +98,10 @@ def style_and_place(page, base: str, photo: Path, poster: Variant) -> tuple[int,
     page.click("#place-link")
     page.wait_for_url("**/place/")
     page.select_option('select[name="variant"]', str(poster.pk))
+    page.wait_for_function(
+        "(() => { const m = document.getElementById('mockup');"
+        " return m.complete && m.naturalWidth > 0 && m.src.includes('variant='); })()"
+    )
     return crop  # type: ignore[return-value]
 
 
