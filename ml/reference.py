@@ -48,6 +48,9 @@ log = logging.getLogger(__name__)
 PREDICT_SIZE = 256  # fixed by the exported style predictor graph
 DETAIL_SIGMA = 1.5  # px at the working size: only the finest texture is added back
 _PARAMS = {"detail": 0.35}
+#: Tile overlap: 60 px of context per blended pixel covers the transformer's receptive
+#: field (~55 px radius: 9x9 conv, two stride-2 convs, ten 3x3 convs at 1/4 scale, 9x9 conv).
+TILE_OVERLAP = 160
 _LUMA = torch.tensor([0.299, 0.587, 0.114]).view(1, 3, 1, 1)
 _lock = threading.Lock()
 
@@ -179,6 +182,7 @@ class ReferenceStylizer(Stylizer):
             STRIDE,
             self.device.device,
             self.device.dtype,
+            TILE_OVERLAP,
         )
 
 

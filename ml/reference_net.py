@@ -122,10 +122,14 @@ class MagentaTransformer(nn.Module):
     def bind(self, vector: np.ndarray | torch.Tensor) -> StyledTransformer:
         """The transformer for one style vector (shape (..., 100)); shares this module's convolutions."""
         v = torch.as_tensor(np.asarray(vector, dtype=np.float32)).reshape(-1)
+
+        def affine(which: str, i: int) -> torch.Tensor:
+            w, b = getattr(self, f"{which}{i}_w"), getattr(self, f"{which}{i}_b")
+            return w.float().cpu() @ v + b.float().cpu()  # tiny; the caller moves the module
+
         norms = []
         for i, name in enumerate(_norm_names()):
-            gamma = getattr(self, f"gamma{i}_w") @ v + getattr(self, f"gamma{i}_b")
-            beta = getattr(self, f"beta{i}_w") @ v + getattr(self, f"beta{i}_b")
+            gamma, beta = affine("gamma", i), affine("beta", i)
             norm = nn.InstanceNorm2d(gamma.numel(), eps=self.eps, affine=True)
             norm.weight.data, norm.bias.data = gamma, beta
             norm.name = name

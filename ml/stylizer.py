@@ -68,6 +68,7 @@ class Stylizer:
         size: int = 1024,
         progress: ProgressFn | None = None,
         tile: int | None = None,
+        stats: str | None = None,
     ) -> Image.Image:
         """Stylize ``image`` and return an RGB image of the same size.
 
@@ -86,6 +87,12 @@ class Stylizer:
                 ``prepare``, ``stylize``, ``finish`` and an overall fraction in [0, 1].
             tile: tile side in pixels for network styles (default
                 :data:`ml.tiling.DEFAULT_TILE`); also the long side above which they tile.
+            stats: where tiled norm layers get their statistics (see
+                :func:`ml.tiling.run_tiled`): ``"exact"`` (the whole image at full
+                size; one extra cut-short pass per norm layer, cheap on a GPU, minutes
+                on a CPU at print size) or ``"seed"`` (the whole image at ``tile`` px,
+                i.e. at the preview's working size by default, so the print keeps the
+                preview's look; one pass). Default: exact on CUDA, seed on CPU.
         """
         if not 0.0 <= strength <= 1.0:
             raise ValueError(f"strength must be between 0 and 1, got {strength}")
@@ -101,7 +108,8 @@ class Stylizer:
         tile = tile or DEFAULT_TILE
         net = self.tiled_network(work, strength) if max(work.size) > tile else None
         if net is not None:
-            result = self._run_tiled(net, work, strength, preserve_color, tile, notify)
+            stats = stats or ("exact" if self.device.is_cuda else "seed")
+            result = self._run_tiled(net, work, strength, preserve_color, tile, stats, notify)
             if result.size != image.size:
                 result = result.resize(image.size, Image.Resampling.LANCZOS)
             notify("finish", 1.0)
@@ -133,6 +141,7 @@ class Stylizer:
         strength: float,
         preserve_color: bool,
         tile: int,
+        stats: str,
         notify: ProgressFn,
     ) -> Image.Image:
         blend = strength < 1.0 and not self.handles_strength
@@ -149,6 +158,7 @@ class Stylizer:
             net,
             np.asarray(work, dtype=np.uint8),
             tile=tile,
+            stats=stats,
             post=post if (preserve_color or blend) else None,
             progress=lambda f: notify("stylize", STAGES["stylize"] + span * f),
         )

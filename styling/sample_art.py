@@ -136,28 +136,36 @@ def street(size: tuple[int, int] = (320, 240)) -> Image.Image:
 
 
 def reference_pop_waves(size: tuple[int, int] = (384, 384)) -> Image.Image:
-    """A bold, flat poster of stylised waves under a red sun: the seeded reference style's picture."""
+    """A flat poster of inked waves under a setting sun: the seeded reference style's picture.
+
+    Drawn for what the arbitrary-style network picks up: it transfers a
+    picture's palette and its stroke texture. Warm banded sky over cool teal
+    water gives a warm/cool split (skin, brick and fur stay warm, shadows and
+    water go cool) instead of the all-blue cast of a mostly-blue picture;
+    thick dark outlines and halftone dots give crisp ink-and-print strokes.
+    """
     w, h = size
-    img = Image.new("RGB", size, (246, 232, 200))
+    ink = (24, 22, 36)
+    img = Image.new("RGB", size)
     d = ImageDraw.Draw(img)
-    d.ellipse((w * 0.55, h * 0.08, w * 0.9, h * 0.43), fill=(214, 48, 49))
-    palette = [(18, 52, 99), (31, 97, 141), (72, 149, 176), (240, 240, 232)]
-    for row in range(9):
-        y = h * 0.35 + row * h * 0.075
-        colour = palette[row % len(palette)]
-        pts = (
-            [(0, h)]
-            + [(x, y + 14 * np.sin(x / 22 + row * 1.3)) for x in range(0, w + 4, 4)]
-            + [(w, h)]
-        )
-        d.polygon(pts, fill=colour, outline=(12, 20, 36))
-        for cx in range(-10, w, 44):  # curling crests
-            cy = y + 14 * np.sin(cx / 22 + row * 1.3)
-            d.arc((cx, cy - 14, cx + 28, cy + 14), 180, 330, fill=(250, 250, 245), width=3)
-    for i in range(0, w, 12):  # halftone dots in the sky
-        for j in range(0, int(h * 0.3), 12):
-            r = 1 + 2.5 * (1 - j / (h * 0.3))
-            d.ellipse((i - r, j - r, i + r, j + r), fill=(236, 200, 120))
+    bands = [(255, 214, 102), (255, 170, 90), (246, 112, 110), (214, 76, 128), (120, 60, 140)]
+    band_h = h * 0.5 / len(bands)
+    for i, colour in enumerate(bands):
+        d.rectangle((0, i * band_h, w, (i + 1) * band_h + 1), fill=colour)
+    d.ellipse((w * 0.3, h * 0.2, w * 0.7, h * 0.6), fill=(255, 240, 170), outline=ink, width=4)
+    for i in range(0, w, 10):  # halftone dots fading down the sky
+        for j in range(0, int(h * 0.3), 10):
+            r = 1 + 2.2 * (1 - j / (h * 0.3))
+            d.ellipse((i - r, j - r, i + r, j + r), fill=(255, 250, 230))
+    waves = [(38, 120, 130), (250, 236, 214), (22, 86, 110), (72, 160, 160), (16, 52, 80)]
+    for row, colour in enumerate(waves):
+        y = h * (0.5 + 0.1 * row)
+        crest = [(x, y + 12 * np.sin(x / 20 + row * 1.7)) for x in range(0, w + 4, 4)]
+        d.polygon([(0, h), *crest, (w, h)], fill=colour)
+        d.line(crest, fill=ink, width=4)
+        for cx in range(-10 + 17 * row % 40, w, 48):  # curling white crests
+            cy = y + 12 * np.sin(cx / 20 + row * 1.7)
+            d.arc((cx, cy - 12, cx + 26, cy + 12), 190, 330, fill=(255, 252, 240), width=3)
     return img
 
 

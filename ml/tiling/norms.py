@@ -12,8 +12,8 @@ Which norms the supported networks use, and what "global" means for each:
 
 All are "group norm with G groups" (G = 1 for layer norm, G = C for instance
 norm), so one code path handles them: per group, the whole-image mean and
-biased variance are accumulated as float64 sums of x and x^2 over the part of
-each tile that tile *owns* (a partition of the image, away from tile edges),
+biased variance are accumulated as float64 sums of x and x^2 (from per-channel
+moments) over the part of each tile that tile *owns* (a partition of the image, away from tile edges),
 then every tile normalises with those frozen numbers.
 
 The statistics are exact when every norm's input inside an owned region is
@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
+from ml.archs.cartoongan import ScaledInstanceNorm
+
 
 @dataclass
 class NormLayer:
@@ -53,8 +55,9 @@ def find_norms(model: nn.Module) -> list[NormLayer]:
     """Every data-dependent norm layer in ``model``, in registration order.
 
     Raises:
-        ValueError: a norm kind the tiler cannot make global (batch norm in
-            training mode, instance norm with running statistics is fine and skipped).
+        ValueError: batch norm in training mode (its statistics would be per tile).
+            Eval-mode batch norm and instance norm with running statistics use fixed
+            numbers, are tile-independent already, and are left alone.
     """
     found: list[NormLayer] = []
     for m in model.modules():
@@ -64,9 +67,8 @@ def find_norms(model: nn.Module) -> list[NormLayer]:
             if m.track_running_stats and not m.training:
                 continue  # uses fixed running statistics: already tile-independent
             found.append(NormLayer(m, m.num_features, m.eps, m.weight, m.bias))
-        elif hasattr(m, "scale") and hasattr(m, "shift") and hasattr(m, "eps"):
-            c = m.scale.numel()  # CartoonGAN's ScaledInstanceNorm
-            found.append(NormLayer(m, c, float(m.eps), m.scale, m.shift))
+        elif isinstance(m, ScaledInstanceNorm):
+            found.append(NormLayer(m, m.scale.numel(), float(m.eps), m.scale, m.shift))
         elif isinstance(m, nn.modules.batchnorm._BatchNorm) and m.training:
             raise ValueError("Tiled inference needs the model in eval mode")
     return found
@@ -74,7 +76,11 @@ def find_norms(model: nn.Module) -> list[NormLayer]:
 
 @dataclass
 class Region:
-    """The part of the current tile it owns, as fractions-free pixel bounds in the tile's input."""
+    """The part of the current tile that it owns, in pixels of the tile's input.
+
+    A norm layer working at 1/2 or 1/4 scale crops the same region scaled down;
+    tiles and regions sit on multiples of the network's stride, so that is exact.
+    """
 
     top: int
     left: int
@@ -177,15 +183,23 @@ class GlobalNorms:
                 r.top * fh // r.height : r.bottom * fh // r.height,
                 r.left * fw // r.width : r.right * fw // r.width,
             ]
-        g = crop.double().reshape(layer.groups, -1)
-        s1, s2 = g.sum(dim=1), (g * g).sum(dim=1)
+        # Per-channel moments on the crop in place (no float64 or contiguous copy of a
+        # feature map that can be hundreds of MB), then summed per group in float64.
+        count = crop.shape[2] * crop.shape[3]
+        if count == 0:  # a tile squeezed between two others may own nothing
+            return
+        var, mean = torch.var_mean(crop.float(), dim=(2, 3), correction=0)
+        mean, var = mean[0].double(), var[0].double()
+        s1 = (mean * count).view(layer.groups, -1).sum(dim=1)
+        s2 = ((var + mean * mean) * count).view(layer.groups, -1).sum(dim=1)
+        n = count * (mean.numel() // layer.groups)
         prev = self._sums.get(index)
         if prev is None:
-            self._sums[index] = _Sums(s1, s2, g.shape[1])
+            self._sums[index] = _Sums(s1, s2, n)
         else:
             prev.s1 += s1
             prev.s2 += s2
-            prev.n += g.shape[1]
+            prev.n += n
 
 
 def _normalise(

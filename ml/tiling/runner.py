@@ -2,11 +2,12 @@
 
 Passes (all under ``torch.inference_mode``):
 
-1. *Statistics*, ``stats="exact"`` (default): one probe pass per norm layer
+1. *Statistics*, ``stats="exact"``: one probe pass per norm layer
    over every full-resolution tile, each cut short just after the layer it
    measures, with the layers before it already frozen at their whole-image
    values (see :mod:`ml.tiling.norms`). ``stats="seed"``: one run of the
-   whole image downscaled to one tile gives every layer's statistics at once.
+   whole image downscaled to one tile gives every layer's statistics at once
+   (the default: two passes in all).
 2. *Render*: every tile runs with the final statistics frozen; outputs are
    cross-faded across the cuts between owned regions (:mod:`ml.tiling.grid`) into a float32 band one tile row tall and
    flushed row by row into the uint8 result.
@@ -39,7 +40,7 @@ log = logging.getLogger(__name__)
 #: Default tile side (input pixels), also the long side above which styles tile: previews at
 #: the 1024 px working size run whole, as before; about 1 GB of activations for CycleGAN-9 on CPU.
 DEFAULT_TILE = 1024
-#: Default overlap between neighbouring tiles (each tile owns the middle, so 64 px of context per side).
+#: Default overlap between neighbouring tiles (networks set their own, see TiledNetwork.overlap).
 DEFAULT_OVERLAP = 128
 #: Smallest tile an out-of-memory retry goes down to.
 MIN_TILE = 64
@@ -53,8 +54,8 @@ def run_tiled(
     image: np.ndarray,
     *,
     tile: int = DEFAULT_TILE,
-    overlap: int = DEFAULT_OVERLAP,
-    stats: str = "exact",
+    overlap: int | None = None,
+    stats: str = "seed",
     post: PostFn | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> np.ndarray:
@@ -64,7 +65,7 @@ def run_tiled(
         net: the network and how to feed it.
         image: the whole picture at the resolution to render.
         tile: tile side in pixels (rounded down to the network's stride).
-        overlap: overlap between neighbouring tiles (at most half a tile).
+        overlap: overlap between neighbouring tiles (at most half a tile); default ``net.overlap``.
         stats: ``"exact"``: whole-image statistics, one probe pass per norm layer
             (tiled output equals a whole-image run up to rounding when ``overlap``
             covers the receptive field); ``"seed"``: statistics of the image
@@ -78,6 +79,7 @@ def run_tiled(
     if stats not in ("exact", "seed"):
         raise ValueError(f"stats must be 'exact' or 'seed', got {stats!r}")
     h, w = image.shape[:2]
+    overlap = net.overlap if overlap is None else overlap
     padded = _pad_to(image, net.stride)
     while True:
         t = max(net.stride, tile // net.stride * net.stride)
@@ -104,8 +106,13 @@ def _pad_to(image: np.ndarray, stride: int) -> np.ndarray:
     return np.pad(image, ((0, ph), (0, pw), (0, 0)), mode=mode)
 
 
+def _writable(arr: np.ndarray) -> np.ndarray:
+    arr = np.ascontiguousarray(arr)
+    return arr if arr.flags.writeable else arr.copy()
+
+
 def _to_tensor(arr: np.ndarray, net: TiledNetwork) -> torch.Tensor:
-    x = torch.from_numpy(np.ascontiguousarray(arr)).permute(2, 0, 1).unsqueeze(0)
+    x = torch.from_numpy(_writable(arr)).permute(2, 0, 1).unsqueeze(0)
     return x.to(device=net.device, dtype=net.dtype).div_(255.0)
 
 
@@ -145,7 +152,7 @@ def _run(
             progress(done / total)
 
     with _run_lock, GlobalNorms(net.module) as norms:
-        if stats == "seed" or not norms.layers:
+        if stats == "seed" and norms.layers:
             norms.mode = "observe"
             seed = _seed_image(img, tile, net.stride)
             net.forward(_to_tensor(seed, net), Window.whole(*seed.shape[:2]))
@@ -183,7 +190,7 @@ def _seed_shape(h: int, w: int, tile: int, stride: int) -> tuple[int, int]:
 
 def _seed_image(img: np.ndarray, tile: int, stride: int) -> np.ndarray:
     sh, sw = _seed_shape(img.shape[0], img.shape[1], tile, stride)
-    x = torch.from_numpy(np.ascontiguousarray(img)).permute(2, 0, 1).unsqueeze(0).float()
+    x = torch.from_numpy(_writable(img)).permute(2, 0, 1).unsqueeze(0).float()
     x = F.interpolate(x, size=(sh, sw), mode="bilinear", antialias=True, align_corners=False)
     return x[0].permute(1, 2, 0).round().clamp(0, 255).byte().numpy()
 
