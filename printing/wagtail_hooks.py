@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Permission
 from django.urls import path
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
@@ -48,3 +49,11 @@ def register_urls():  # type: ignore[no-untyped-def]
     return [
         path("printing/orders/<int:pk>/rerender/", rerender_view, name="printing_rerender"),
     ]
+
+
+@hooks.register("register_permissions")
+def register_permissions():  # type: ignore[no-untyped-def]
+    """Lets the Wagtail group editor grant re-render (``printing.change_printfile``)."""
+    return Permission.objects.filter(
+        content_type__app_label="printing", codename="change_printfile"
+    )

@@ -136,3 +136,33 @@ def test_rerender_is_refused_for_a_shipped_line(admin_client, rdn_weights) -> No
     assert line.printfile.status == P.READY
     assert PrintFileEvent.objects.count() == events_before
     assert not OrderEvent.objects.filter(order=order, kind="rerender_requested").exists()
+
+
+def test_rerender_needs_the_printing_permission(client) -> None:  # type: ignore[no-untyped-def]
+    from django.contrib.auth.models import Permission
+
+    from orders.tests.factories import OrderLineFactory
+    from printing.models import PrintFile
+    from printing.tests.print_factories import OrderFactory, UserFactory
+
+    # Given a ready print file and a staff user who may view orders but not re-render
+    line = OrderLineFactory(order=OrderFactory())
+    PrintFile.objects.create(
+        line=line, status=P.READY, file="print/A/a.pdf", preflight={"passed": True}
+    )
+    user = UserFactory(username="viewer", is_staff=True)
+    perms = Permission.objects.filter(codename__in=["access_admin", "view_order"])
+    user.user_permissions.add(*perms)
+    client.force_login(user)
+    # Then the inspector shows the print file without re-render buttons, and a POST is refused
+    page = client.get(f"/cms/orders/inspect/{line.order.pk}/").content.decode()
+    assert "print/A/a.pdf" not in page and "Ready" in page and "Re-render" not in page
+    response = client.post(f"/cms/printing/orders/{line.order.pk}/rerender/")
+    assert (response.status_code, response.url) == (302, "/cms/")  # Wagtail's "permission denied"
+    assert not OrderEvent.objects.filter(kind="rerender_requested").exists()
+    assert PrintFile.objects.get(pk=line.pk).status == P.READY
+    # And once granted printing.change_printfile, the buttons are there
+    user.user_permissions.add(Permission.objects.get(codename="change_printfile"))
+    client.force_login(type(user).objects.get(pk=user.pk))
+    page = client.get(f"/cms/orders/inspect/{line.order.pk}/").content.decode()
+    assert "Re-render line" in page
