@@ -100,6 +100,11 @@ class MockupTemplate(models.Model):
 class PrintSpec(PrintSizes, models.Model):
     """The physical print area a vendor needs: trim, bleed, safe zone, resolution, masks.
 
+    Resolution comes in two tiers taken from the vendor's file guidelines (cited in
+    ``source``): ``min_dpi`` is the least a design may reach at trim size to be sold,
+    ``recommended_dpi`` the figure from which it counts as sharp
+    (``styling.placement.quality_tier``).
+
     ``masks`` lists areas the print must leave empty or that are not printed,
     in millimetres from the top-left of the trim box, e.g.
     ``[{"kind": "camera", "x": 4, "y": 4, "w": 38, "h": 38, "radius": 8}]`` or
@@ -111,7 +116,15 @@ class PrintSpec(PrintSizes, models.Model):
     trim_height_mm = models.DecimalField(max_digits=7, decimal_places=2)
     bleed_mm = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("3.00"))
     safe_margin_mm = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal("3.00"))
-    min_dpi = models.PositiveIntegerField(default=300)
+    min_dpi = models.PositiveIntegerField(
+        default=300,
+        help_text="Lowest resolution at trim size this product may be printed at (too small below).",
+    )
+    recommended_dpi = models.PositiveIntegerField(
+        default=300,
+        help_text="Resolution at trim size from which the print counts as sharp (the vendor's "
+        "recommendation); designs between the minimum and this print as good.",
+    )
     is_wrap = models.BooleanField(default=False, help_text="Printed around a cylinder (mugs).")
     masks = models.JSONField(default=list, blank=True)
     mockup = models.CharField(max_length=20, choices=MockupKind.choices)
@@ -169,6 +182,15 @@ class PrintSpec(PrintSizes, models.Model):
         if self.min_dpi is not None and self.min_dpi < 72:
             errors["min_dpi"] = (
                 f"{self.min_dpi} DPI is below 72, too coarse to print; use 72 or more."
+            )
+        elif (
+            self.min_dpi is not None
+            and self.recommended_dpi is not None
+            and self.recommended_dpi < self.min_dpi
+        ):
+            errors["recommended_dpi"] = (
+                f"The recommended {self.recommended_dpi} DPI is below the minimum "
+                f"{self.min_dpi} DPI; it must be at least the minimum."
             )
         if not isinstance(self.masks, list) or not all(_valid_mask(m) for m in self.masks):
             errors["masks"] = (

@@ -34,6 +34,29 @@ log = logging.getLogger(__name__)
 INCH_BLEED = Decimal("3.18")  # 0.125 in, the usual North American print bleed
 ISO_BLEED = Decimal("3.00")  # 3 mm, the usual bleed for ISO (A-series) print
 
+# Resolution tiers at trim size, from print vendors' published file guidelines. A figure that
+# is our own choice rather than a vendor's says so.
+POSTER_DPI = (150, 300)
+POSTER_DPI_SOURCE = (
+    ' Resolution: at least 150 DPI at print size, 300 DPI recommended: Printful, "Everything '
+    'You Need to Know to Prepare the Perfect Print File" (printful.com/blog, "for most '
+    'products, your print file has to be at least 150 DPI"); Vistaprint, "Pre-print '
+    'checklist for posters" (300 DPI for close viewing, 150-250 DPI for larger posters).'
+)
+MUG_DPI = (150, 300)
+MUG_DPI_SOURCE = (
+    " Resolution: at least 150 DPI, 300 DPI recommended: the mug file guidelines of "
+    'print-on-demand mug vendors (e.g. madprints.ca "FAQs - Mugs": "at least 150 DPI ... '
+    'We recommend 300 DPI"). Fourthwall\'s "Mug design best practices" asks 300 DPI.'
+)
+CASE_DPI = (300, 300)
+CASE_DPI_SOURCE = (
+    " Resolution: 300 DPI, both minimum and recommended: Printful's file guide names 300 DPI "
+    "for the products that need more than its 150 DPI floor; a case is looked at in the hand, "
+    "so we hold it to 300. Our choice, not a case vendor's published minimum: replace with "
+    "the case vendor's template figure."
+)
+
 MUG_SOURCE = (
     "Wrap size: the common sublimation template for {oz} oz mugs, {w} x {h} in "
     "({px}) at 300 DPI, as published by print-on-demand mug vendors. Mug body "
@@ -63,6 +86,8 @@ class SpecSeed:
     is_wrap: bool = False
     masks: list[dict] = field(default_factory=list)
     template: dict = field(default_factory=dict)
+    min_dpi: int = 300
+    recommended_dpi: int = 300
 
 
 def _handle_masks(width: Decimal, height: Decimal) -> list[dict]:
@@ -91,7 +116,9 @@ def _mug(oz: int, w_in: str, h_in: str, dia: int, tall: int) -> SpecSeed:
         mockup=MockupKind.MUG_WRAP,
         is_wrap=True,
         masks=_handle_masks(w, h),
-        source=MUG_SOURCE.format(oz=oz, w=w_in, h=h_in, px=px, dia=dia, tall=tall),
+        source=MUG_SOURCE.format(oz=oz, w=w_in, h=h_in, px=px, dia=dia, tall=tall) + MUG_DPI_SOURCE,
+        min_dpi=MUG_DPI[0],
+        recommended_dpi=MUG_DPI[1],
         template={"diameter_mm": dia, "height_mm": tall},
     )
 
@@ -107,7 +134,10 @@ def _poster_in(w_in: int, h_in: int) -> SpecSeed:
         source=(
             f"{w_in} x {h_in} in: a standard North American poster/frame size, printed at "
             "trim size. Bleed 0.125 in, safe margin 0.25 in: common print practice."
-        ),
+        )
+        + POSTER_DPI_SOURCE,
+        min_dpi=POSTER_DPI[0],
+        recommended_dpi=POSTER_DPI[1],
     )
 
 
@@ -122,7 +152,10 @@ def _poster_iso(name: str, w: int, h: int) -> SpecSeed:
         source=(
             f"{name} = {w} x {h} mm (ISO 216), printed at trim size. Bleed 3 mm, "
             "safe margin 5 mm: common print practice."
-        ),
+        )
+        + POSTER_DPI_SOURCE,
+        min_dpi=POSTER_DPI[0],
+        recommended_dpi=POSTER_DPI[1],
     )
 
 
@@ -137,7 +170,9 @@ def _case(phone: str, pw: str, ph: str, camera: dict, radius: int) -> SpecSeed:
         safe_mm=Decimal("4.00"),
         mockup=MockupKind.PHONE_CASE,
         masks=[{"kind": "camera", **camera}],
-        source=CASE_SOURCE.format(phone=phone, pw=pw, ph=ph),
+        source=CASE_SOURCE.format(phone=phone, pw=pw, ph=ph) + CASE_DPI_SOURCE,
+        min_dpi=CASE_DPI[0],
+        recommended_dpi=CASE_DPI[1],
         template={"corner_radius_mm": radius},
     )
 
@@ -226,6 +261,8 @@ def seed_specs() -> dict[str, PrintSpec]:
                 masks=seed.masks,
                 mockup=seed.mockup,
                 source=seed.source,
+                min_dpi=seed.min_dpi,
+                recommended_dpi=seed.recommended_dpi,
                 mockup_template=_template_for(seed),
             )
             spec.full_clean()

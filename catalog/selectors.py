@@ -34,6 +34,7 @@ class Offer:
     mockup_url: str
     size_display: str
     min_dpi: int
+    recommended_dpi: int
     design_url: str
 
 
@@ -105,6 +106,7 @@ def variant_offers(*, product_id: int) -> list[Offer]:
             mockup_url=v.mockup.url if v.mockup else "",
             size_display=size_display(v.print_spec),
             min_dpi=v.print_spec.min_dpi,
+            recommended_dpi=v.print_spec.recommended_dpi,
             design_url=f"/create/?variant={v.pk}",
         )
         for v in active_variants().filter(product_id=product_id)

@@ -15,15 +15,22 @@ class PrintSpecViewSet(SnippetViewSet):
     model = PrintSpec
     icon = "crop"
     menu_label = "Print specs"
-    list_display = ["name", "trim_width_mm", "trim_height_mm", "bleed_mm", "min_dpi", "mockup"]
+    list_display = [
+        "name",
+        "trim_width_mm",
+        "trim_height_mm",
+        "bleed_mm",
+        "min_dpi",
+        "recommended_dpi",
+        "mockup",
+    ]
     list_filter = ["mockup", "is_wrap"]
     search_fields = ["name"]
     panels = [
         FieldPanel("name"),
         FieldRowPanel([FieldPanel("trim_width_mm"), FieldPanel("trim_height_mm")]),
-        FieldRowPanel(
-            [FieldPanel("bleed_mm"), FieldPanel("safe_margin_mm"), FieldPanel("min_dpi")]
-        ),
+        FieldRowPanel([FieldPanel("bleed_mm"), FieldPanel("safe_margin_mm")]),
+        FieldRowPanel([FieldPanel("min_dpi"), FieldPanel("recommended_dpi")]),
         FieldRowPanel([FieldPanel("is_wrap"), FieldPanel("mockup"), FieldPanel("mockup_template")]),
         FieldPanel("masks"),
         FieldPanel("source"),

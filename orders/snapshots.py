@@ -35,6 +35,7 @@ def spec_snapshot(spec: PrintSpec) -> dict[str, Any]:
         "bleed_mm": str(spec.bleed_mm),
         "safe_margin_mm": str(spec.safe_margin_mm),
         "min_dpi": int(spec.min_dpi),
+        "recommended_dpi": int(max(spec.min_dpi, spec.recommended_dpi)),
         "is_wrap": bool(spec.is_wrap),
         "masks": [dict(mask) for mask in spec.masks or []],
         "mockup": spec.mockup,
@@ -53,6 +54,12 @@ class SpecSnapshot(PrintSizes):
     min_dpi: int
     is_wrap: bool
     masks: tuple[dict[str, Any], ...]
+    #: From the vendor's guidelines; snapshots older than the field print at their minimum.
+    recommended_dpi: int = 0
+    #: The resolution this line's canvas is rendered at (``styling.placement.print_dpi``:
+    #: the recommendation when the original photo has the pixels, else what it reaches);
+    #: set by the print pipeline per line, 0 = the minimum.
+    render_dpi: int = 0
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> SpecSnapshot:
@@ -66,6 +73,7 @@ class SpecSnapshot(PrintSizes):
                 min_dpi=int(data["min_dpi"]),
                 is_wrap=bool(data.get("is_wrap", False)),
                 masks=tuple(dict(m) for m in data.get("masks") or []),
+                recommended_dpi=int(data.get("recommended_dpi") or data["min_dpi"]),
             )
         except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
             raise SnapshotError(f"The line's print spec snapshot is unreadable: {exc!r}") from exc
@@ -91,15 +99,21 @@ class SpecSnapshot(PrintSizes):
         return self.mm_to_pt(self.bleed_width_mm), self.mm_to_pt(self.bleed_height_mm)
 
     def canvas_pixels(self, dpi: int | None = None) -> tuple[int, int]:
-        """Pixel size of the bleed box at ``dpi`` (default: the minimum), rounded up.
+        """Pixel size of the bleed box at ``dpi`` (default: the line's render DPI, else the
+        minimum), rounded up.
 
         Rounding up keeps the embedded image at or above ``dpi`` at its drawn size.
         """
-        dpi = dpi or self.min_dpi
+        dpi = dpi or self.canvas_dpi
         return (
             math.ceil(self.bleed_width_mm / MM_PER_INCH * dpi),
             math.ceil(self.bleed_height_mm / MM_PER_INCH * dpi),
         )
+
+    @property
+    def canvas_dpi(self) -> int:
+        """The resolution the print canvas (and the PDF's image) has for this line."""
+        return self.render_dpi or self.min_dpi
 
     def describe_size(self) -> str:
         """``"457.2 x 609.6 mm (18 x 24 in)"`` for job tickets."""

@@ -106,7 +106,7 @@ def write_print_pdf(canvas_image: Image.Image, spec: SpecSnapshot, ticket: Ticke
             f"The print canvas is {canvas_image.width}x{canvas_image.height} px; the spec needs "
             f"{expected[0]}x{expected[1]} px."
         )
-    jpeg = encode_jpeg(canvas_image, spec.min_dpi)
+    jpeg = encode_jpeg(canvas_image, spec.canvas_dpi)
     raw = _draw(jpeg, spec, geometry, ticket)
     return finish_pdf(raw, ticket)
 
@@ -228,7 +228,7 @@ def _job_ticket(pdf: Canvas, ticket: TicketInfo, spec: SpecSnapshot) -> None:
         ("Style", ticket.style_name),
         ("Size", f"trim {spec.describe_size()}"),
         ("Bleed", f"{SpecSnapshot.mm_to_pt(spec.bleed_mm):.2f} pt ({spec.bleed_mm} mm) each side"),
-        ("Resolution", f">= {spec.min_dpi} ppi at trim size"),
+        ("Resolution", f"{spec.canvas_dpi} ppi at trim size (minimum {spec.min_dpi})"),
         ("Quantity", str(ticket.quantity)),
         ("Vendor", ticket.vendor_name),
         ("Paid", ticket.issued_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")),

@@ -24,15 +24,16 @@ import hashlib
 import io
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from celery import chain
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from catalog.models import Product
 from orders.models import LineStatus, Order, OrderEvent, OrderLine, OrderStatus
@@ -42,6 +43,9 @@ from printing.compose import Placement, PlacementError, compose, placement_from_
 from printing.models import PrintFile, PrintStatus, ProductRoute, Vendor, print_file_path
 from printing.pdf import TicketInfo, write_print_pdf
 from printing.preflight import preflight_pdf
+from styling.placement import print_dpi, print_render
+from styling.print_source import PrintSourceError, render_for_print
+from styling.services import source_size
 
 log = logging.getLogger(__name__)
 
@@ -210,7 +214,11 @@ def _notify_admins_routing(order_id: int, message: str) -> None:
 
 def _line(line_id: int) -> OrderLine:
     return OrderLine.objects.select_related(
-        "order", "design__job", "design__variant__product", "printfile__vendor"
+        "order",
+        "design__job__upload",
+        "design__job__style",
+        "design__variant__product",
+        "printfile__vendor",
     ).get(pk=line_id)
 
 
@@ -228,18 +236,53 @@ def _placement(line: OrderLine) -> Placement:
         raise PrintFileError(str(exc)) from exc
 
 
-def _open_styled(line: OrderLine) -> tuple[Image.Image, bytes]:
-    result = line.design.job.result
-    if not result:
-        raise PrintFileError(f"Design {line.design_id} has no styled image to print.")
-    with result.open("rb") as fh:
-        data = fh.read()
-    try:
-        image = Image.open(io.BytesIO(data))
-        image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombError, SyntaxError) as exc:
-        raise PrintFileError(f"The styled image of design {line.design_id} is unreadable.") from exc
-    return image.convert("RGB"), data
+def _line_spec(line: OrderLine, placement: Placement) -> SpecSnapshot:
+    """The line's spec snapshot with the resolution this line renders at (``render_dpi``).
+
+    That is the recommendation when the original photo has the pixels for it, else what
+    its crop reaches after RDN (``styling.placement.print_dpi``): the figure the badge
+    showed, so the PDF carries what the shopper was promised. Never below the spec's
+    minimum: a line from before the tiers (or a hand-made one) still gets a file that
+    passes preflight, enlarged past x4 by Lanczos as the pipeline always did.
+    """
+    spec = _spec(line)
+    dpi = print_dpi(
+        source_size(line.design.job.upload),
+        spec,
+        placement,
+        target_dpi=spec.recommended_dpi or spec.min_dpi,
+        max_sr_scale=settings.STYLING_MAX_SR_SCALE,
+    )
+    return replace(spec, render_dpi=max(dpi, spec.min_dpi))
+
+
+def _original_bytes(line: OrderLine) -> bytes:
+    original = line.design.job.upload.original
+    if not original or not original.storage.exists(original.name):
+        raise PrintFileError(
+            f"The original photo of design {line.design_id} is no longer stored; "
+            "it cannot be printed at full size."
+        )
+    with original.open("rb") as fh:
+        return fh.read()
+
+
+def style_identity(line: OrderLine) -> dict[str, object]:
+    """What the print render's look depends on: the style version and the job's options."""
+    job = line.design.job
+    style = job.style
+    return {
+        "style": style.pk,
+        "kind": style.kind,
+        "builtin": style.builtin,
+        "architecture": style.architecture,
+        "weights": style.weights_sha256,
+        "reference": style.reference_image.name if style.reference_image else "",
+        "params": style.params,
+        "strength": job.strength,
+        "preserve_color": job.preserve_color,
+        "crop": job.upload.crop,
+    }
 
 
 def upscaler_weights() -> Path:
@@ -249,12 +292,16 @@ def upscaler_weights() -> Path:
     return Path(settings.PRINT_UPSCALER_WEIGHTS or SHIPPED_WEIGHTS)
 
 
-def upscale_key(source: bytes, spec: SpecSnapshot, placement: Placement, target) -> str:
+def upscale_key(
+    source: bytes, style: dict[str, object], spec: SpecSnapshot, placement: Placement, target
+) -> str:
     """Digest of everything the upscaled image depends on."""
     path = upscaler_weights()
     weights = path.read_bytes() if path.exists() else b""
     parts = {
         "source": hashlib.sha256(source).hexdigest(),
+        "style": style,
+        "sr_min_factor": settings.PRINT_SR_MIN_FACTOR,
         "weights": hashlib.sha256(weights).hexdigest(),
         "spec": repr(spec),
         "placement": repr(placement),
@@ -264,22 +311,34 @@ def upscale_key(source: bytes, spec: SpecSnapshot, placement: Placement, target)
 
 
 def upscale_line(line_id: int) -> bool:
-    """Upscale the line's styled image to its size on the print canvas (RDN + resample).
+    """Render the line's picture for print: the style on the original crop, then RDN + resample.
 
-    Returns False without work when the stored upscaled image already matches
-    its inputs. Raises ``PrintFileError`` for a line that can never print.
+    The style re-runs on the original upload's crop at the pixels the placed size needs at
+    the line's render DPI, capped by the crop's own pixels (``styling.print_source``); RDN
+    covers only the remaining factor (at most x4, and only above ``PRINT_SR_MIN_FACTOR``)
+    and Lanczos lands on the exact placed size. Returns False without work when the stored
+    image already matches its inputs. Raises ``PrintFileError`` for a line that can never
+    print.
     """
-    from ml.sr import WeightsError, load_rdn, upscale_to
+    from ml.sr import WeightsError, load_rdn
 
     line = _line(line_id)
     print_file = line.printfile
     if print_file.status not in state.IN_FLIGHT:
         log.info("Line %s is %s, not rendering: nothing to upscale", line_id, print_file.status)
         return False
-    spec, placement = _spec(line), _placement(line)
-    image, source = _open_styled(line)
+    placement = _placement(line)
+    spec = _line_spec(line, placement)
+    job = line.design.job
+    plan = print_render(
+        source_size(job.upload),
+        spec,
+        placement,
+        target_dpi=spec.recommended_dpi or spec.min_dpi,
+        max_sr_scale=settings.STYLING_MAX_SR_SCALE,
+    )
     try:
-        target = upscale_target(image.size, spec, placement)
+        target = upscale_target(plan.style_px, spec, placement)
     except PlacementError as exc:
         raise PrintFileError(str(exc)) from exc
     if target[0] * target[1] > MAX_UPSCALED_PIXELS:
@@ -287,15 +346,25 @@ def upscale_line(line_id: int) -> bool:
             f"The placement needs the image upscaled to {target[0]}x{target[1]} px, more than "
             f"the {MAX_UPSCALED_PIXELS // 1_000_000} MP the print workers allow; zoom out."
         )
-    key = upscale_key(source, spec, placement, target)
+    key = upscale_key(_original_bytes(line), style_identity(line), spec, placement, target)
     upscaled = print_file.upscaled_image
     if print_file.upscale_key == key and upscaled and upscaled.storage.exists(upscaled.name):
         return False
     try:
-        result = upscale_to(image, *target, model=load_rdn(upscaler_weights()))
+        styled = render_for_print(
+            job,
+            spec,
+            placement,
+            target_dpi=spec.recommended_dpi or spec.min_dpi,
+            max_sr_scale=settings.STYLING_MAX_SR_SCALE,
+        ).styled
+    except PrintSourceError as exc:
+        raise PrintFileError(str(exc)) from exc
+    try:
+        result = enlarge(styled, target, model=load_rdn(upscaler_weights()))
     except WeightsError as exc:
         raise PrintFileError(f"The upscaler cannot load its weights: {exc}") from exc
-    del image
+    del styled
     buffer = io.BytesIO()
     result.image.save(buffer, "PNG", compress_level=1)
     name = _save_deterministic(line, UPSCALED_NAME.format(line_id=line.pk), buffer.getvalue())
@@ -303,6 +372,18 @@ def upscale_line(line_id: int) -> bool:
         upscaled_image=name, upscale_key=key, upscale_factor=result.effective_scale
     )
     return True
+
+
+def enlarge(image: Image.Image, target: tuple[int, int], *, model: Any) -> Any:
+    """``image`` to exactly ``target``: RDN when the factor left exceeds ``PRINT_SR_MIN_FACTOR``,
+    else Lanczos alone (returns ``ml.sr.UpscaleResult``)."""
+    from ml.sr import UpscaleResult, upscale_to
+
+    factor = max(target[0] / image.width, target[1] / image.height)
+    if factor > settings.PRINT_SR_MIN_FACTOR:
+        return upscale_to(image, *target, model=model)
+    resized = image if image.size == target else image.resize(target, Image.Resampling.LANCZOS)
+    return UpscaleResult(image=resized, effective_scale=1.0, passes=0)
 
 
 # --- Line level: compose + PDF + preflight (default) --------------------------------------------
@@ -340,7 +421,8 @@ def ticket_for(line: OrderLine) -> TicketInfo:
 
 def render_line_pdf(line: OrderLine) -> tuple[bytes, dict]:
     """Compose the upscaled image and write the PDF; returns (pdf bytes, preflight JSON)."""
-    spec, placement = _spec(line), _placement(line)
+    placement = _placement(line)
+    spec = _line_spec(line, placement)
     print_file = line.printfile
     if not print_file.upscaled_image:
         raise PrintFileError(f"Line {line.pk} has no upscaled image yet.")

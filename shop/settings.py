@@ -316,6 +316,9 @@ STRIPE_WEBHOOK_FUTURE_SKEW = env.int("STRIPE_WEBHOOK_FUTURE_SKEW", default=60)
 # --- Print files --------------------------------------------------------------------------------
 # RDN weights the print pipeline upscales with; empty = the weights shipped in ml/sr/weights.
 PRINT_UPSCALER_WEIGHTS = env.str("PRINT_UPSCALER_WEIGHTS", default="")
+# RDN (x4 only) runs when the print still needs more than this factor over the style render;
+# at or below it Lanczos alone lands on the size (RDN would compute >= 4x the pixels kept).
+PRINT_SR_MIN_FACTOR = env.float("PRINT_SR_MIN_FACTOR", default=2.0)
 
 # --- Wagtail --------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Retrocel"

@@ -19,6 +19,8 @@ from ml.imageio import ImageLimits
 from styling.models import Style
 
 ProgressFn = Callable[[str, float], None]
+#: The smallest long side ``ml`` stylizers accept.
+MIN_STYLE_SIZE = 64
 
 
 def upload_limits() -> ImageLimits:
@@ -88,5 +90,33 @@ def stylize(
         strength=strength,
         preserve_color=preserve_color,
         size=max(work.size),
+        progress=progress,
+    )
+
+
+def stylize_for_print(
+    style: Style,
+    image: Image.Image,
+    *,
+    strength: float,
+    preserve_color: bool,
+    progress: ProgressFn | None = None,
+) -> Image.Image:
+    """Run ``style`` over ``image`` at ``image``'s own size (the print render, any size).
+
+    The caller has already sized ``image`` to what the print needs
+    (``styling.placement.print_render``). Network styles run in tiles with whole-image
+    norm statistics when the ``ml`` build has them, so memory stays bounded; classical
+    styles are scale-aware and run whole.
+    """
+    from ml.styles import load_style
+
+    stylizer = load_style(style_spec(style))
+    return stylizer(
+        image.convert("RGB"),
+        strength=strength,
+        preserve_color=preserve_color,
+        # Stylizers work at >= MIN_STYLE_SIZE; a tinier render is styled there and sized back.
+        size=max(MIN_STYLE_SIZE, *image.size),
         progress=progress,
     )

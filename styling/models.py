@@ -220,5 +220,14 @@ class Design(models.Model):
     def __str__(self) -> str:
         return f"Design {self.pk}"
 
+    @property
+    def quality_tier(self) -> str:
+        """``sharp`` / ``good`` / ``too small`` for the stored DPI on the variant's spec now."""
+        from styling.placement import quality_tier
+        from styling.quality import TIER_WORDS
+
+        spec = self.variant.print_spec
+        return TIER_WORDS[quality_tier(self.effective_dpi, spec.min_dpi, spec.recommended_dpi)]
+
 
 from styling.pages import StyleIndexPage  # noqa: E402,F401  (page model lives in pages.py)

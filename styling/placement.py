@@ -22,6 +22,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from enum import StrEnum
 from typing import Any, Protocol
 
 from PIL import Image
@@ -38,7 +39,9 @@ __all__ = [
     "Placement",
     "PlacementInvalid",
     "PrintArea",
+    "PrintRender",
     "Rect",
+    "Tier",
     "bleed_size_mm",
     "canvas_size_for_long_side",
     "compose",
@@ -46,6 +49,9 @@ __all__ = [
     "image_rect_mm",
     "max_scale_for_dpi",
     "overlay_geometry",
+    "print_dpi",
+    "print_render",
+    "quality_tier",
 ]
 
 
@@ -146,6 +152,77 @@ def effective_dpi(
         raise ValueError("max_sr_scale must be at least 1")
     rect = image_rect_mm(image_px, spec, placement)
     return math.floor(image_px[0] * max_sr_scale / (rect.w / MM_PER_INCH) + 1e-9)
+
+
+class Tier(StrEnum):
+    """How well a design prints, from the spec's two resolution figures."""
+
+    SHARP = "sharp"  # at or above the recommended resolution
+    GOOD = "good"  # at or above the minimum, below the recommendation
+    TOO_SMALL = "too_small"  # below the minimum: cannot be ordered
+
+
+def quality_tier(dpi: int, min_dpi: int, recommended_dpi: int) -> Tier:
+    """The tier of a design that reaches ``dpi`` on a spec with these two figures."""
+    if dpi >= max(min_dpi, recommended_dpi):
+        return Tier.SHARP
+    if dpi >= min_dpi:
+        return Tier.GOOD
+    return Tier.TOO_SMALL
+
+
+def print_dpi(
+    source_px: tuple[int, int],
+    spec: PrintArea,
+    placement: Placement,
+    *,
+    target_dpi: int,
+    max_sr_scale: int = 4,
+) -> int:
+    """The resolution the print path delivers for a photo of ``source_px`` (its crop).
+
+    The print re-runs the style on the original crop at the pixels the placed size needs at
+    ``target_dpi`` (the spec's recommendation), never more than the crop has; RDN adds at
+    most ``max_sr_scale``. So the print reaches ``target_dpi`` when the crop, upscaled, has
+    enough pixels, else what ``max_sr_scale`` x the crop gives (rounded down). This is the
+    figure the badge shows and the PDF's image carries.
+    """
+    return min(target_dpi, effective_dpi(source_px, spec, placement, max_sr_scale=max_sr_scale))
+
+
+@dataclass(frozen=True)
+class PrintRender:
+    """Pixel sizes of one print render (see :func:`print_render`)."""
+
+    dpi: int  # resolution of the print canvas and of the placed image
+    placed_px: tuple[int, int]  # the whole placed image at ``dpi``
+    style_px: tuple[int, int]  # size the style runs at: min(placed, source), aspect kept
+    sr_factor: float  # what RDN + Lanczos cover: placed / style (1.0 .. max_sr_scale)
+
+
+def print_render(
+    source_px: tuple[int, int],
+    spec: PrintArea,
+    placement: Placement,
+    *,
+    target_dpi: int,
+    max_sr_scale: int = 4,
+) -> PrintRender:
+    """Sizes for rendering a design for print from its original crop of ``source_px``.
+
+    The style runs on the original crop downscaled to what the placed size needs (never
+    enlarged: that adds no detail); RDN covers only the remaining factor (at most
+    ``max_sr_scale``), and Lanczos lands on ``placed_px`` exactly.
+    """
+    dpi = print_dpi(source_px, spec, placement, target_dpi=target_dpi, max_sr_scale=max_sr_scale)
+    rect = image_rect_mm(source_px, spec, placement)
+    placed = (
+        max(1, round(rect.w / MM_PER_INCH * dpi)),
+        max(1, round(rect.h / MM_PER_INCH * dpi)),
+    )
+    k = min(1.0, placed[0] / source_px[0])
+    style = (max(1, round(source_px[0] * k)), max(1, round(source_px[1] * k)))
+    return PrintRender(dpi, placed, style, placed[0] / style[0])
 
 
 def max_scale_for_dpi(

@@ -27,7 +27,7 @@ from PIL import Image
 
 from catalog.models import Variant
 from ml.imageio import ImageRejected, open_image
-from styling import engine
+from styling import engine, selectors
 from styling.exceptions import (
     JobNotReady,
     JobSuperseded,
@@ -41,7 +41,8 @@ from styling.exceptions import (
 )
 from styling.mockups import render_preview
 from styling.models import Design, JobStatus, Style, StylingJob, StylingJobEvent, Upload
-from styling.placement import Placement, effective_dpi, max_scale_for_dpi
+from styling.placement import Placement
+from styling.quality import PrintQuality, SizeOption, assess
 from styling.selectors import SESSION_OWNER_KEY, Owner
 
 log = logging.getLogger(__name__)
@@ -493,44 +494,38 @@ def watchdog_sweep(*, now: Any = None) -> SweepResult:
 
 
 # --- Designs ----------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class PrintQuality:
-    dpi: int
-    min_dpi: int
-    max_scale: float  # largest placement scale that still reaches min_dpi
-
-    @property
-    def ok(self) -> bool:
-        return self.dpi >= self.min_dpi
-
-    @property
-    def message(self) -> str:
-        if self.ok:
-            return f"{self.dpi} DPI at print size — sharp (this product needs {self.min_dpi})."
-        hint = (
-            f" Zoom out to {self.max_scale:.0%} or less, or pick a smaller size."
-            if self.max_scale >= 0.25
-            else " Please pick a smaller size or a bigger photo."
-        )
-        return (
-            f"Only {self.dpi} DPI at print size, even after 4x AI upscaling; this product needs "
-            f"{self.min_dpi} DPI, so it would print blurry and cannot be added.{hint}"
-        )
-
-
 def result_size(job: StylingJob) -> tuple[int, int]:
     with job.result.open("rb") as fh, Image.open(fh) as im:
         return im.size
 
 
+def source_size(upload: Upload) -> tuple[int, int]:
+    """Pixels of the shopper's original photo inside the crop: what a print renders from."""
+    crop = upload.crop or {}
+    if crop.get("w") and crop.get("h"):
+        return int(crop["w"]), int(crop["h"])
+    return upload.width, upload.height
+
+
+def _size_options() -> list[SizeOption]:
+    return [
+        SizeOption(product=v.product.title, name=v.name, spec=v.print_spec)
+        for v in selectors.variants_on_sale()
+    ]
+
+
 def print_quality(job: StylingJob, variant: Variant, placement: Placement) -> PrintQuality:
-    spec = variant.print_spec
-    size = result_size(job)
-    sr = settings.STYLING_MAX_SR_SCALE
-    return PrintQuality(
-        dpi=effective_dpi(size, spec, placement, max_sr_scale=sr),
-        min_dpi=spec.min_dpi,
-        max_scale=max_scale_for_dpi(size, spec, spec.min_dpi, max_sr_scale=sr),
+    """The badge for ``job``'s picture on ``variant``: computed from the original upload's crop.
+
+    The print path re-renders the style from the original (``styling.placement.print_render``),
+    so the preview's working size does not limit what a design can be printed at.
+    """
+    return assess(
+        source_size(job.upload),
+        variant.print_spec,
+        placement,
+        max_sr_scale=settings.STYLING_MAX_SR_SCALE,
+        on_sale=_size_options,
     )
 
 

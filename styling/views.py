@@ -227,6 +227,7 @@ def _variant_options(variants: list) -> list[dict[str, object]]:
             "name": v.name,
             "price": v.price_display,
             "min_dpi": v.print_spec.min_dpi,
+            "recommended_dpi": v.print_spec.recommended_dpi,
             "trim_mm": [float(v.print_spec.trim_width_mm), float(v.print_spec.trim_height_mm)],
             "geometry": overlay_geometry(v.print_spec),
         }
@@ -316,9 +317,13 @@ def place_quality(request: HttpRequest, pk: uuid.UUID) -> JsonResponse:
         {
             "dpi": quality.dpi,
             "min_dpi": quality.min_dpi,
+            "recommended_dpi": quality.recommended_dpi,
+            "tier": str(quality.tier),
+            "tier_label": quality.tier_label,
             "ok": quality.ok,
             "max_scale": round(quality.max_scale, 4),
             "message": quality.message,
+            "fits": [f"{o.product} {o.name}" for o in quality.fits],
         }
     )
 

@@ -42,6 +42,7 @@ def test_bad_spec_posted_in_the_admin_is_refused_with_its_message(admin_client: 
             "bleed_mm": "12",
             "safe_margin_mm": "3",
             "min_dpi": "300",
+            "recommended_dpi": "300",
             "mockup": "poster_frame",
             "masks": "[]",
             "source": "",
@@ -72,6 +73,14 @@ def test_seed_catalog_is_complete_and_idempotent() -> None:
         Decimal("228.60"), Decimal("88.90"), True,
     )  # fmt: skip
     assert [m["kind"] for m in mug.masks] == ["handle", "handle"]
+    tiers = dict(PrintSpec.objects.values_list("name", "min_dpi"))
+    assert tiers == {
+        "Mug 11 oz wrap": 150, "Mug 15 oz wrap": 150,
+        "Poster 12 x 18 in": 150, "Poster 18 x 24 in": 150, "Poster A2": 150, "Poster A3": 150,
+        "Phone case Galaxy S24": 300, "Phone case iPhone 15": 300,
+    }  # fmt: skip
     for spec in PrintSpec.objects.all():
         spec.full_clean()
-        assert spec.source
+        assert spec.recommended_dpi == 300
+        # Every resolution figure is cited where it comes from.
+        assert "Resolution: " in spec.source and "DPI" in spec.source

@@ -54,6 +54,11 @@ def _errors(spec: PrintSpec) -> dict[str, list[str]]:
         ({"bleed_mm": Decimal("-1")}, "bleed_mm", "The bleed cannot be negative."),
         ({"min_dpi": 71}, "min_dpi", "71 DPI is below 72, too coarse to print; use 72 or more."),
         (
+            {"min_dpi": 150, "recommended_dpi": 120},
+            "recommended_dpi",
+            "The recommended 120 DPI is below the minimum 150 DPI; it must be at least the minimum.",
+        ),
+        (
             {"safe_margin_mm": Decimal("-2")},
             "safe_margin_mm",
             "The safe margin cannot be negative.",

@@ -147,17 +147,41 @@ def kmeans_palette(lab: torch.Tensor, k: int, samples: int = 6000, iters: int = 
     return c
 
 
+#: Rows per band in :func:`assign` and :func:`majority_filter`: their per-pixel
+#: temporaries are k x larger than the image, so print-size renders (12 MP and more)
+#: go band by band; the result is the same as whole-image, memory O(k x band x W).
+BAND_ROWS = 256
+
+
 def assign(lab: torch.Tensor, centres: torch.Tensor) -> torch.Tensor:
     """Nearest centre for every pixel: (1, H, W) long."""
-    d = (lab.unsqueeze(1) - centres.view(1, -1, 3, 1, 1)).pow(2).sum(2)
-    return d.argmin(1)
+    h = lab.shape[-2]
+    out = torch.empty((lab.shape[0], h, lab.shape[-1]), dtype=torch.long, device=lab.device)
+    c = centres.view(1, -1, 3, 1, 1)
+    for y in range(0, h, BAND_ROWS):
+        d = (lab[:, :, y : y + BAND_ROWS].unsqueeze(1) - c).pow(2).sum(2)
+        out[:, y : y + BAND_ROWS] = d.argmin(1)
+    return out
 
 
 def majority_filter(labels: torch.Tensor, k: int, size: int) -> torch.Tensor:
-    """Most frequent label in a ``size`` window: removes speckles at region borders."""
-    onehot = F.one_hot(labels, k).permute(0, 3, 1, 2).float()
-    votes = F.avg_pool2d(F.pad(onehot, [size // 2] * 4, mode="replicate"), size, stride=1)
-    return votes.argmax(1)
+    """Most frequent label in a ``size`` window: removes speckles at region borders.
+
+    Edges are replicated (clamped indices), band by band with a ``size // 2`` halo.
+    """
+    r = size // 2
+    h, w = labels.shape[-2:]
+    dev = labels.device
+    cols = torch.arange(-r, w + r, device=dev).clamp_(0, w - 1)
+    classes = torch.arange(k, device=dev).view(1, k, 1, 1)
+    out = torch.empty_like(labels)
+    for y in range(0, h, BAND_ROWS):
+        y1 = min(h, y + BAND_ROWS)
+        rows = torch.arange(y - r, y1 + r, device=dev).clamp_(0, h - 1)
+        band = labels[:, rows][:, :, cols]
+        onehot = (band.unsqueeze(1) == classes).float()
+        out[:, y:y1] = F.avg_pool2d(onehot, size, stride=1).argmax(1)
+    return out
 
 
 def xdog_lines(

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+# The Stripe emulator and its webhooks to the live server, for checkout in browser journeys.
+from orders.tests.conftest import emulator_webhooks, stripe_emulator  # noqa: F401
+
 
 @pytest.fixture(scope="session")
 def rdn_weights() -> Path:

@@ -240,12 +240,36 @@ def paid_order_with_lines(kinds: list[str], vendor: Vendor | None = None, **orde
         variant = Variant.objects.filter(sku=f"{kind.upper()}-1").first() or product_for(
             kind, vendor
         )
-        job = StylingJobFactory(
-            result=ContentFile(photo_png(STYLED_SIZES[kind]), name="styled.png")
-        )
+        job = job_for(STYLED_SIZES[kind])
         design = DesignFactory(job=job, variant=variant)
         OrderLineFactory(order=order, design=design)
     return order
+
+
+def job_for(size: tuple[int, int]):
+    """A done job whose original upload is a real photo of ``size`` and whose result is the
+    job's style (retro-cel) run on it, as the worker would: the print re-renders from the
+    original, the preview is the result."""
+    from styling import engine
+
+    original = photo_png(size)
+    upload = UploadFactory(
+        original=ContentFile(original, name="original.png"),
+        image=ContentFile(original, name="image.png"),
+        width=size[0],
+        height=size[1],
+        crop={"x": 0, "y": 0, "w": size[0], "h": size[1]},
+    )
+    style = StyleFactory()
+    with Image.open(io.BytesIO(original)) as im:
+        styled = engine.stylize_for_print(
+            style, im.convert("RGB"), strength=1.0, preserve_color=False
+        )
+    out = io.BytesIO()
+    styled.save(out, "PNG")
+    return StylingJobFactory(
+        upload=upload, style=style, result=ContentFile(out.getvalue(), name="styled.png")
+    )
 
 
 def run_line_pipeline(order: Order) -> None:

@@ -148,20 +148,20 @@ def test_failing_preflight_blocks_the_vendor_and_tells_the_admins(
     assert order.events.filter(kind="preflight_failed").count() == 1
 
 
-def test_unreadable_styled_image_fails_for_good_without_retry(rdn_weights) -> None:
-    # Given a line whose styled image is not an image
+def test_unreadable_original_photo_fails_for_good_without_retry(rdn_weights) -> None:
+    # Given a line whose original upload (what the print renders from) is not an image
     order = paid_order_with_lines(["small"], VendorFactory())
     line = order.lines.get()
-    job = line.design.job
-    job.result.save("broken.png", ContentFile(b"not a png"), save=True)
+    upload = line.design.job.upload
+    upload.original.save("broken.png", ContentFile(b"not a png"), save=True)
     pipeline.render_order(order.pk)
     # When the upscale task runs (in this process)
-    with pytest.raises(pipeline.PrintFileError, match="is unreadable"):
+    with pytest.raises(pipeline.PrintFileError, match="can no longer be read"):
         print_tasks.gpu_upscale_line.apply(args=[line.pk], throw=True)
     # Then the line is failed with the reason, admins are mailed, no file was written
     line.refresh_from_db()
     assert line.printfile.status == PrintStatus.FAILED
-    assert line.printfile.error == f"The styled image of design {line.design_id} is unreadable."
+    assert line.printfile.error.startswith("The original photo can no longer be read: ")
     assert not line.printfile.upscaled_image and not line.printfile.file
     assert OrderEvent.objects.filter(order=order, kind="print_failed").count() == 1
     assert len(mail.outbox) == 1

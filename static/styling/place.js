@@ -72,10 +72,17 @@
         .then(function (data) {
           if (mine !== requestNo) return;
           if (data.errors) { quality.textContent = "Move the picture back onto the product."; return; }
-          quality.textContent = data.message;
+          var chip = document.createElement("span");
+          chip.className = "tier-chip";
+          chip.textContent = data.dpi + " DPI · " + data.tier_label;
+          quality.replaceChildren(chip, document.createTextNode(" " + data.message));
           quality.classList.toggle("is-ok", data.ok);
           quality.classList.toggle("is-bad", !data.ok);
+          ["sharp", "good", "too_small"].forEach(function (t) {
+            quality.classList.toggle("tier-" + t, data.tier === t);
+          });
           quality.dataset.dpi = data.dpi;
+          quality.dataset.tier = data.tier;
           addButton.disabled = !data.ok || licenceBlocked;
         });
     }, 250);

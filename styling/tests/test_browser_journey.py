@@ -153,7 +153,8 @@ def test_upload_crop_style_progress_compare_place_add(
     )
     page.wait_for_selector("#quality.is-ok", timeout=30_000)
     quality = page.inner_text("#quality")
-    assert "DPI at print size — sharp (this product needs 300)" in quality
+    assert "300 DPI at print size — sharp (this product needs 150; 300 or more is sharp)" in quality
+    assert quality.startswith("300 DPI · sharp")  # the tier chip: number and tier
     assert page.locator(".overlay-mask").count() == len(spec.masks)
     shot(page, "06-placement")
 

@@ -12,12 +12,16 @@ from styling.placement import (
     Placement,
     PlacementInvalid,
     Rect,
+    Tier,
     canvas_size_for_long_side,
     compose,
     effective_dpi,
     image_rect_mm,
     max_scale_for_dpi,
     overlay_geometry,
+    print_dpi,
+    print_render,
+    quality_tier,
 )
 
 
@@ -133,3 +137,37 @@ def test_compose_with_fractional_edges_stays_inside_the_image(offset_x: float) -
         half_red_half_blue(), Spec(), Placement(scale=1.2, offset_x=offset_x), (223, 121)
     )
     assert canvas.size == (223, 121)
+
+
+def test_quality_tier_has_three_steps_at_the_two_figures() -> None:
+    assert [quality_tier(d, 150, 300) for d in (149, 150, 299, 300, 301)] == [
+        Tier.TOO_SMALL,
+        Tier.GOOD,
+        Tier.GOOD,
+        Tier.SHARP,
+        Tier.SHARP,
+    ]
+    # A spec whose minimum is its recommendation has no "good" band.
+    assert [quality_tier(d, 300, 300) for d in (299, 300)] == [Tier.TOO_SMALL, Tier.SHARP]
+
+
+def test_print_dpi_is_capped_by_the_target_and_by_the_photos_pixels() -> None:
+    # 220 px reach 203 DPI after 4x on the 110 mm box; a 150 target is met, a 300 one is not.
+    assert print_dpi((220, 120), Spec(), Placement(), target_dpi=150) == 150
+    assert print_dpi((220, 120), Spec(), Placement(), target_dpi=300) == 203
+    assert print_dpi((2200, 1200), Spec(), Placement(), target_dpi=300) == 300
+
+
+def test_print_render_styles_at_the_needed_pixels_and_leaves_rdn_at_most_4x() -> None:
+    # Plenty of pixels: 300 DPI over 110 mm = 1299 px; the style runs at 1299 px, no RDN.
+    big = print_render((4400, 2400), Spec(), Placement(), target_dpi=300)
+    assert (big.dpi, big.placed_px, big.style_px, big.sr_factor) == (
+        300,
+        (1299, 709),
+        (1299, 709),
+        1.0,
+    )
+    # Few pixels: the style runs on the whole crop, RDN + Lanczos cover 879 / 220 = 3.995x.
+    small = print_render((220, 120), Spec(), Placement(), target_dpi=300)
+    assert (small.dpi, small.placed_px, small.style_px) == (203, (879, 480), (220, 120))
+    assert small.sr_factor == pytest.approx(879 / 220) and small.sr_factor <= 4
