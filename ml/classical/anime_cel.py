@@ -127,13 +127,15 @@ def render(
     """Analysis-size paint (H, W, 3 Oklab) and ink coverage (H, W) for an sRGB (H, W, 3) picture."""
     lab = _to_oklab(rgb)
     smooth = regions.edge_aware_smooth(lab, unit)
+    texture = regions.texture_map(lab[..., 0], unit)
+    smooth = regions.calm_texture(smooth, texture, unit)
     report(0.25)
     found = facemod.detect_faces(rgb, unit) if params.faces else []
     clusters = regions.colour_clusters(smooth, params.colours)
     clusters = regions.smooth_labels(clusters, params.colours, int(round(5 * unit)))
     reg, _ = regions.connected_regions(clusters, params.colours)
     area = reg.size
-    min_area = max(8, int(area * (0.0012 - 0.0010 * params.detail)))
+    min_area = max(8, int(area * (0.002 - 0.0017 * params.detail)))
     reg, n = regions.compact_ids(regions.absorb_small(reg, min_area))
     reg, n = regions.merge_similar(reg, n, smooth, threshold=0.055)
     face = facemod.face_mask(reg.shape, found)
@@ -156,7 +158,7 @@ def render(
         strength = np.maximum(strength, 0.8 * inside)
         # Inside a face only strong boundaries (jaw, hair line) keep their ink.
         strength *= 1.0 - 0.7 * face
-        coverage = ink.stroke(strength, sigma=max(0.5, 0.9 * unit) * params.line_weight)
+        coverage = ink.stroke(strength, sigma=max(0.5, 1.1 * unit) * params.line_weight)
         if found:
             coverage = np.maximum(coverage, facemod.feature_ink(smooth[..., 0], found))
         coverage = ink.drop_fragments(coverage, min_area=max(4.0, 12 * unit * unit))
