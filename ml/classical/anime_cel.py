@@ -32,6 +32,7 @@ from typing import Any
 import cv2
 import numpy as np
 import torch
+from PIL import Image
 
 from ml.classical import faces as facemod
 from ml.classical import ink, regions
@@ -110,7 +111,7 @@ def anime_cel(
     shrink = min(1.0, ANALYSIS_SIDE / max(h_full, w_full))
     if shrink < 1.0:
         size = (max(1, round(w_full * shrink)), max(1, round(h_full * shrink)))
-        rgb = cv2.resize(full, size, interpolation=cv2.INTER_AREA)
+        rgb = _downscale(full, size)
     else:
         rgb = full
     del full
@@ -119,6 +120,16 @@ def anime_cel(
     out = _finish(paint, coverage, params, (w_full, h_full))
     report(1.0)
     return torch.from_numpy(out).permute(2, 0, 1)[None].to(device=x.device, dtype=x.dtype)
+
+
+def _downscale(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """Lanczos, the resampler the stylizer uses for the working size, so a print render
+    analyses (almost) the same pixels as the preview made from the same upload."""
+    chans = [
+        np.asarray(Image.fromarray(rgb[..., c], mode="F").resize(size, Image.Resampling.LANCZOS))
+        for c in range(3)
+    ]
+    return np.clip(np.stack(chans, axis=-1), 0, 1)
 
 
 def render(
