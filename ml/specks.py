@@ -21,8 +21,8 @@ from PIL import Image
 
 SIDE = 1024
 SPECK_AREA = 6  # px at 1024: smaller than a dot a person would draw on purpose
-DARK = 0.3
-DEPTH = 0.12
+DARK = 0.2
+DEPTH = 0.15
 LINE_WIDTH = 7
 
 
