@@ -195,15 +195,18 @@ def _tones(
     have smooth hard edges; faces get a broader blur and no highlight
     (two-tone skin). Tone specks are voted away by a majority filter.
     """
-    light = cv2.GaussianBlur(lightness, (0, 0), 3.0 * unit)
-    face_light = cv2.GaussianBlur(lightness, (0, 0), 8.0 * unit)
-    light = light * (1 - face) + face_light * face
+    light = cv2.GaussianBlur(lightness, (0, 0), 4.0 * unit)
+    if face.any():
+        # Skin shading at the scale of the face, so it comes out as one or two big shapes.
+        width = max(face.sum(0).max(), 1.0)
+        face_light = cv2.GaussianBlur(lightness, (0, 0), max(8.0 * unit, width / 14))
+        light = light * (1 - face) + face_light * face
     mean = regions.region_means(reg, n, light[..., None])[:, 0]
     dev = light - mean[reg]
     tones = np.zeros(reg.shape, dtype=np.int32)
-    tones[dev < -0.045] = 1
-    tones[(dev > 0.06) & (face < 0.5)] = 2
-    tones = regions.smooth_labels(tones, 3, int(round(7 * unit)))
+    tones[dev < -0.05] = 1
+    tones[(dev > 0.07) & (face < 0.5)] = 2
+    tones = regions.smooth_labels(tones, 3, int(round(9 * unit)))
     return tones
 
 

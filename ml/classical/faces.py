@@ -128,11 +128,11 @@ def feature_ink(lightness: np.ndarray, faces: list[Face]) -> np.ndarray:
         x0, y0 = max(0, f.x), max(0, f.y)
         x1, y1 = min(lightness.shape[1], f.x + f.w), min(lightness.shape[0], f.y + f.h)
         crop = lightness[y0:y1, x0:x1].astype(np.float32)
-        k = max(3, int(f.w / 10) | 1)
+        k = max(3, int(f.w / 12) | 1)
         kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
         smooth = cv2.GaussianBlur(crop, (0, 0), max(0.8, f.w / 120))
         hat = cv2.morphologyEx(smooth, cv2.MORPH_BLACKHAT, kernel)
-        marks = (hat > 0.07).astype(np.uint8)
+        marks = (hat > 0.10).astype(np.uint8)
         n, lab, stats, cent = cv2.connectedComponentsWithStats(marks, connectivity=8)
         keep = np.zeros(n, dtype=bool)
         area = stats[:, cv2.CC_STAT_AREA]
