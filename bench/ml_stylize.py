@@ -140,7 +140,8 @@ def main() -> int:
             capture_output=True,
             text=True,
         )
-        print(big.stdout.strip() or big.stderr.strip().splitlines()[-1])
+        failed = (big.stderr.strip().splitlines() or [f"exit status {big.returncode}"])[-1]
+        print(big.stdout.strip() or f"{name} 4000x3000: failed: {failed}")
     if args.classical_only:
         return 0
 
