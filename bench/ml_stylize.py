@@ -8,7 +8,11 @@ against our path, for the speed-up ratio printed on the last line:
 
     speedup_vs_plain=<ratio> animeganv2_1024_ms=<ms>
 
-Run niced on shared machines:  nice python bench/ml_stylize.py [--quick]
+Then, for each built-in (classical) style, ink specks per megapixel at 1024 px
+(:mod:`ml.specks`) on the shared sheet photos, and anime-cel's time and peak
+RSS at a 4000 px long side (the print path), measured in a fresh subprocess.
+
+Run niced on shared machines:  nice python bench/ml_stylize.py [--quick] [--classical-only]
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from __future__ import annotations
 import argparse
 import resource
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -28,8 +33,25 @@ from PIL import Image
 from ml.archs import ARCHITECTURES, build_architecture
 from ml.device import configure_cpu_threads, pick_device
 from ml.gan import prepare_for_inference, run_generator
+from ml.sheet import SHARED_PHOTOS, SHEET_PHOTOS
+from ml.specks import at_reference_size, specks_per_megapixel
 from ml.styles import BUILTIN_STYLES, StyleSpec, load_style
 from ml.testing.corpus import photo_like
+
+BIG_RUN = """
+import resource, sys, time
+from PIL import Image
+from ml.styles import StyleSpec, load_style
+from ml.testing.corpus import photo_like
+photo = Image.fromarray(photo_like(4000, 3000))
+style = load_style(StyleSpec(kind="classical", builtin=sys.argv[1]))
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+t = time.perf_counter()
+style(photo, size=4000)
+ms = (time.perf_counter() - t) * 1000
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(f"{sys.argv[1]} 4000x3000: {ms:.0f} ms, peak RSS {peak:.0f} MB (before the call {before:.0f} MB)")
+"""
 
 
 def timed(fn, repeats: int, warmup: int = 1) -> list[float]:
@@ -62,6 +84,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="fewer repeats")
     ap.add_argument("--sides", default="512,1024")
+    ap.add_argument("--classical-only", action="store_true", help="skip the GAN architectures")
     args = ap.parse_args()
     repeats = 2 if args.quick else 5
     sides = [int(s) for s in args.sides.split(",")]
@@ -73,7 +96,7 @@ def main() -> int:
     print(
         f"{'style':<22} {'side':>5} {'median_ms':>10} {'min_ms':>10} {'max_ms':>10} {'peakRSS_MB':>9}"
     )
-    for name, arch in ARCHITECTURES.items():
+    for name, arch in ({} if args.classical_only else ARCHITECTURES).items():
         model = prepare_for_inference(build_architecture(name), dev)
         for side in sides:
             w, h = shape_for(side)
@@ -109,6 +132,19 @@ def main() -> int:
                 timed(lambda style=style, photo=photo, side=side: style(photo, size=side), repeats),
             )
 
+    specks()
+    for name in BUILTIN_STYLES:
+        big = subprocess.run(
+            [sys.executable, "-c", BIG_RUN, name],
+            cwd=Path(__file__).resolve().parents[1],
+            capture_output=True,
+            text=True,
+        )
+        failed = (big.stderr.strip().splitlines() or [f"exit status {big.returncode}"])[-1]
+        print(big.stdout.strip() or f"{name} 4000x3000: failed: {failed}")
+    if args.classical_only:
+        return 0
+
     # Plain reference path vs ours, same AnimeGANv2 network and weights, CPU float32, 1024 px.
     cpu = pick_device("cpu")
     base = build_architecture("animeganv2").eval()
@@ -138,6 +174,23 @@ def main() -> int:
     )
     print(f"speedup_vs_plain={ms_plain / ms_ours:.2f} animeganv2_1024_ms={ms_ours:.0f}")
     return 0
+
+
+def specks() -> None:
+    """Ink specks per megapixel at 1024 px for each built-in style on the shared sheet photos."""
+    photos = [SHARED_PHOTOS / p for p in SHEET_PHOTOS if (SHARED_PHOTOS / p).is_file()]
+    if not photos:
+        print("specks: shared photos not available")
+        return
+    print(f"ink specks per MP at 1024 px on {len(photos)} shared photos:")
+    for name in BUILTIN_STYLES:
+        style = load_style(StyleSpec(kind="classical", builtin=name))
+        values = []
+        for path in photos:
+            photo = at_reference_size(Image.open(path).convert("RGB"))
+            values.append(specks_per_megapixel(style(photo, size=1024)))
+        each = " ".join(f"{v:.0f}" for v in values)
+        print(f"{name:<22} specks_per_mp mean {statistics.mean(values):.0f} ({each})")
 
 
 if __name__ == "__main__":

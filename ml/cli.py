@@ -3,7 +3,7 @@
     python -m ml stylize IN -o OUT (--style retro-cel | --arch A --weights F | --reference IMG)
                          [--strength S] [--size N] [--preserve-color]
     python -m ml info
-    python -m ml sheet -o OUT.png [--photos DIR] [--count N] [--size N]
+    python -m ml sheet -o OUT.png [--photos DIR] [--count N] [--size N] [--weights ARCH=FILE]
 
 Bad input gives one line on stderr and exit status 2.
 """
@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     sh = sub.add_parser("sheet", help="contact sheet of every available style on sample photos")
     sh.add_argument("-o", "--output", required=True)
     sh.add_argument("--photos", default=str(SHARED_PHOTOS))
-    sh.add_argument("--count", type=int, default=4)
+    sh.add_argument("--count", type=int, default=7)
     sh.add_argument("--size", type=int, default=384)
     sh.add_argument(
         "--weights",

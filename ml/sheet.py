@@ -12,6 +12,18 @@ from ml.styles import BUILTIN_STYLES, StyleSpec, load_style
 
 log = logging.getLogger(__name__)
 
+SHARED_PHOTOS = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "photos"
+#: The default sheet (and the speck bench): people, animals on texture, landscapes, city.
+SHEET_PHOTOS = (
+    "bsd68/189080.png",  # a man in a fez: a frontal face
+    "bsd68/157055.png",  # two people at a table
+    "bsd68/105025.png",  # the lion: fur on rock
+    "bsd68/108005.png",  # a tiger in foliage
+    "sun80/beach_sun_bgtlposotyokcsdg.jpg",  # sky, sea and sand
+    "sun80/boardwalk_sun_bskwjtamytupzwah.jpg",  # foliage and planks
+    "sun80/street_sun_bkgpqbvgorkjqzgp.jpg",  # city street
+)
+
 
 def available_specs(
     photos: list[Path], weights: list[tuple[str, str]]
@@ -35,11 +47,15 @@ def available_specs(
 def render_sheet(
     photo_dir: Path, *, count: int = 4, tile: int = 384, weights: list[tuple[str, str]] | tuple = ()
 ) -> Image.Image:
-    paths = sorted(p for p in photo_dir.rglob("*") if p.suffix.lower() in {".jpg", ".jpeg", ".png"})
-    if not paths:
-        raise FileNotFoundError(f"no photos under {photo_dir}")
-    step = max(1, len(paths) // count)
-    chosen = paths[::step][:count]
+    chosen = [photo_dir / p for p in SHEET_PHOTOS if (photo_dir / p).is_file()][:count]
+    if not chosen:  # another folder: spread the pick over it
+        paths = sorted(
+            p for p in photo_dir.rglob("*") if p.suffix.lower() in {".jpg", ".jpeg", ".png"}
+        )
+        if not paths:
+            raise FileNotFoundError(f"no photos under {photo_dir}")
+        step = max(1, len(paths) // count)
+        chosen = paths[::step][:count]
     specs = available_specs(chosen, list(weights))
     columns = [("photo", None), *specs]
     label = 18

@@ -33,6 +33,7 @@ class Architecture(models.TextChoices):
 
 class Builtin(models.TextChoices):
     RETRO_CEL = "retro-cel", "Retro cel (90s anime look)"
+    ANIME_CEL = "anime-cel", "Anime cel (90s TV-anime frame)"
 
 
 def style_file_path(instance: Style, filename: str) -> str:

@@ -1,4 +1,4 @@
-"""Demo styles: the built-in ``retro-cel`` and a ``reference`` style from a picture we drew.
+"""Demo styles: the built-ins ``anime-cel`` and ``retro-cel``, and a ``reference`` style from a picture we drew.
 
 Idempotent: a style that exists (by slug) is left as the curators have it;
 its samples are (re)generated only when missing or stale.
@@ -15,12 +15,24 @@ from styling.sample_art import REFERENCE_PICTURE, sample_paths
 
 STYLES = [
     {
+        "slug": "anime-cel",
+        "name": "Anime cel",
+        "summary": "A frame from a 90s TV anime: flat cel paint, hard shadows, clean ink, painted skies.",
+        "kind": StyleKind.CLASSICAL,
+        "builtin": Builtin.ANIME_CEL,
+        "sort_order": 0,
+        "provenance": "Retrocel's own classical renderer (ml/classical/anime_cel.py); no trained "
+        "weights. Faces found with OpenCV's bundled Haar cascades (opencv-python-headless).",
+        "licence": "Retrocel proprietary (our own code)",
+        "commercial_use_allowed": True,
+    },
+    {
         "slug": "retro-cel",
         "name": "Retro cel",
         "summary": "90s TV anime: flat cel paint from a small palette and inked outlines.",
         "kind": StyleKind.CLASSICAL,
         "builtin": Builtin.RETRO_CEL,
-        "sort_order": 0,
+        "sort_order": 1,
         "provenance": "Retrocel's own classical filter (ml/classical/retro_cel.py); no trained weights.",
         "licence": "Retrocel proprietary (our own code)",
         "commercial_use_allowed": True,

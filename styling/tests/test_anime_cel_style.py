@@ -1,0 +1,62 @@
+"""The seeded ``anime-cel`` style: sellable, with samples in the gallery; bad params refused in the admin."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+from PIL import Image
+
+from shop.seed import seed_site
+from styling import curation
+from styling.models import Builtin, SamplesStatus, Style, StyleKind, StyleSample
+from styling.sample_art import SAMPLE_NAMES
+from styling.seed import seed_styles
+from styling.services import assert_style_orderable
+from styling.tests.test_style_admin import ADD_URL, assert_nothing_saved, gan_post
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seeded_anime_cel_is_orderable_and_the_gallery_shows_its_samples(client: Client) -> None:
+    # Given the seeded site and styles (samples queued, not yet made)
+    home = seed_site()
+    seed_styles(home)
+    style = Style.objects.get(slug="anime-cel")
+    assert (style.kind, style.builtin) == (StyleKind.CLASSICAL, Builtin.ANIME_CEL)
+    assert style.is_enabled and style.commercial_use_allowed
+    assert style.licence == "Retrocel proprietary (our own code)"
+    # Then it can be ordered
+    assert assert_style_orderable(style) is None
+    # When its samples are made (what the queued task runs)
+    assert curation.generate_samples(style_id=style.pk) == "done"
+    style.refresh_from_db()
+    assert style.samples_status == SamplesStatus.DONE
+    samples = list(StyleSample.objects.filter(style=style))
+    assert sorted(s.sample_name for s in samples) == sorted(SAMPLE_NAMES)
+    for sample in samples:
+        with sample.before.open("rb") as fb, sample.after.open("rb") as fa:
+            before, after = Image.open(fb).convert("RGB"), Image.open(fa).convert("RGB")
+            assert before.size == after.size
+            moved = np.abs(np.asarray(before, float) - np.asarray(after, float)).mean()
+            assert moved > 5  # restyled, not a copy of the photo
+    # And the gallery shows them
+    body = client.get("/styles/").content.decode()
+    assert "<h2>Anime cel</h2>" in body
+    for sample in samples:
+        assert f'src="{sample.after.url}"' in body
+
+
+def test_anime_cel_with_an_out_of_range_parameter_is_refused_in_the_admin(client: Client) -> None:
+    user = get_user_model().objects.create_superuser("curator", "c@retrocel.test", "pw-curator-1")
+    client.force_login(user)
+    data = gan_post("x.pt", b"")
+    data.update(kind="classical", architecture="", weights="", builtin="anime-cel")
+    data["params"] = '{"line_weight": 5}'
+    response = client.post(ADD_URL, data)
+    assert response.status_code == 200
+    assert response.context["form"].errors["params"] == [
+        "anime-cel line_weight must be between 0 and 3"
+    ]
+    assert_nothing_saved()
