@@ -208,7 +208,8 @@ class StylePairs:
                         tmp = cached.with_suffix(".tmp")
                         tmp.write_bytes(buf.getvalue())
                         tmp.replace(cached)  # never a half-written target
-                    progress(f"teacher {i + 1}/{len(files)} {path.name} @{size}")
+                    if (i + 1) % 10 == 0 or i + 1 == len(files):
+                        progress(f"teacher {i + 1}/{len(files)} {path.name} @{size}")
                 if target.size != photo.size:
                     raise ValueError(f"teacher changed the size of {path.name}")
                 photos.append(np.asarray(photo, dtype=np.uint8))

@@ -19,6 +19,11 @@ written every ``--ckpt-every`` steps, at the end and on SIGTERM/SIGINT;
 ``--resume`` continues from it. ``OUT/log.csv`` gets a row every
 ``--log-every`` steps and stdout a progress line. The shippable weights are
 ``OUT/student.pt``: a plain float16 state dict in the published AnimeGANv2 layout.
+
+Speed: the networks run channels-last under bfloat16 autocast by default
+(``--precision``); on this project's 2-core Xeon (AMX) a step of 2x128x128
+crops took 0.69 CPU-seconds instead of 2.1 in NCHW float32. Losses are
+computed in float32 (Oklab's cube root is not safe in bfloat16).
 """
 
 from __future__ import annotations
@@ -71,7 +76,11 @@ def lr_at(step: int, progress: float, base: float, warmup: int) -> float:
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m ml.train style", description=__doc__)
-    p.add_argument("--teacher", required=True, help="built-in style to imitate, e.g. anime-cel")
+    p.add_argument(
+        "--teacher",
+        required=True,
+        help="built-in style to imitate, e.g. anime-cel; 'identity' for a reconstruction warm-up",
+    )
     p.add_argument("--data", type=Path, nargs="+", required=True, help="photo folders or files")
     p.add_argument("--out", type=Path, required=True, help="run folder (checkpoints, log.csv)")
     p.add_argument("--cache", type=Path, default=None, help="teacher cache (default OUT/teacher)")
@@ -97,14 +106,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ckpt-every", type=int, default=25)
     p.add_argument("--log-every", type=int, default=5)
     p.add_argument("--threads", type=int, default=None, help="torch CPU threads")
+    p.add_argument(
+        "--precision",
+        choices=["bf16", "fp32"],
+        default="bf16",
+        help="autocast the networks to bfloat16 (losses and weights stay float32)",
+    )
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--device", default=None, help="cpu or cuda (default: auto)")
     p.add_argument("--resume", action="store_true", help="continue from OUT/last.pt")
     return p
 
 
+#: Pseudo-teacher for a reconstruction warm-up: the photo is its own target (no rendering cost).
+IDENTITY = "identity"
+
+
 def _teacher(name: str, device: str | None):
     from ml.styles import StyleSpec, load_style
+
+    if name == IDENTITY:
+        return lambda image: image.copy()
 
     style = load_style(StyleSpec(kind="classical", builtin=name), device=pick_device(device))
     return lambda image: style(image, size=max(image.size))
@@ -134,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         raise SystemExit(f"error: --teacher: {exc}") from None
     pairs = StylePairs.build(
-        files, args.sizes, teacher, args.teacher, args.cache or args.out / "teacher", args.crop,
+        files, args.sizes, teacher, args.teacher,
+        None if args.teacher == IDENTITY else (args.cache or args.out / "teacher"), args.crop,
         progress=lambda msg: print(msg, flush=True),
     )  # fmt: skip
     print(
@@ -144,8 +167,15 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     arch = ARCHITECTURES[ARCH]
-    gen = build_architecture(ARCH).to(dev.device)
-    disc = PatchDiscriminator().to(dev.device)
+    # channels_last + bfloat16 autocast: measured 3x less CPU time per step than NCHW float32
+    # on this machine (AMX/AVX-512 bf16); see the module docstring.
+    gen = build_architecture(ARCH).to(dev.device, memory_format=torch.channels_last)
+    disc = PatchDiscriminator().to(dev.device, memory_format=torch.channels_last)
+    autocast = torch.autocast(
+        dev.device.type,
+        dtype=torch.bfloat16 if dev.device.type == "cpu" else torch.float16,
+        enabled=args.precision == "bf16",
+    )
     opt_g = torch.optim.Adam(gen.parameters(), lr=args.lr, betas=(0.5, 0.99))
     opt_d = torch.optim.Adam(disc.parameters(), lr=args.lr, betas=(0.5, 0.99))
     config = {"teacher": args.teacher, "arch": ARCH}
@@ -222,18 +252,26 @@ def main(argv: list[str] | None = None) -> int:
         early = args.early_crop and progress < args.early_until
         crop = args.early_crop if early else args.crop
         photo, target = (t.to(dev.device) for t in pairs.sample(args.batch, crop, rng))
-        out = run_generator(gen, arch, photo)
+        with autocast:
+            out = run_generator(gen, arch, photo).float()
 
-        # Discriminator: teacher crops are "real", the student's are "fake".
-        loss_d = d_hinge(disc(photo, target), disc(photo, out.detach()))
-        opt_d.zero_grad(set_to_none=True)
-        loss_d.backward()
-        opt_d.step()
+        # Discriminator: teacher crops are "real", the student's are "fake" (skipped without --adv-weight).
+        loss_d = torch.zeros((), device=out.device)
+        if args.adv_weight > 0:
+            with autocast:
+                real, fake = disc(photo, target), disc(photo, out.detach())
+            loss_d = d_hinge(real.float(), fake.float())
+            opt_d.zero_grad(set_to_none=True)
+            loss_d.backward()
+            opt_d.step()
 
         l_ok = oklab_l1(out, target)
         l_edge = edge_l1(out, target)
-        adv_on = progress >= args.adv_start
-        l_adv = g_hinge(disc(photo, out)) if adv_on else torch.zeros((), device=out.device)
+        adv_on = args.adv_weight > 0 and progress >= args.adv_start
+        l_adv = torch.zeros((), device=out.device)
+        if adv_on:
+            with autocast:
+                l_adv = g_hinge(disc(photo, out).float())
         loss_g = l_ok + args.edge_weight * l_edge + (args.adv_weight * l_adv if adv_on else 0)
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
