@@ -75,7 +75,8 @@ class StyleSpec:
     ``gan``: ``architecture`` (see :data:`ml.archs.ARCHITECTURES`) and ``weights`` (a state-dict file).
     ``reference``: ``reference`` (a picture); params ``detail`` (0..1, default 0.35).
     ``classical``: ``builtin`` (see :data:`BUILTIN_STYLES`); retro-cel params
-    ``palette_size``, ``line_weight``, ``smoothing``, ``saturation``.
+    ``palette_size``, ``line_weight``, ``smoothing``, ``saturation``; anime-cel params
+    ``colours``, ``detail``, ``line_weight``, ``shading``, ``saturation``, ``grain``, ``faces``.
     """
 
     kind: str
@@ -116,11 +117,23 @@ def _retro_cel(device: DeviceInfo, params: Mapping[str, Any]) -> Stylizer:
     return RetroCelStylizer(device, params)
 
 
+def _anime_cel(device: DeviceInfo, params: Mapping[str, Any]) -> Stylizer:
+    from ml.classical.stylizer import AnimeCelStylizer
+
+    return AnimeCelStylizer(device, params)
+
+
 BUILTIN_STYLES: dict[str, BuiltinStyle] = {
     "retro-cel": BuiltinStyle(
         title="Retro cel",
         description="1990s cel animation: flat paint from a small palette, dark ink outlines.",
         factory=_retro_cel,
+    ),
+    "anime-cel": BuiltinStyle(
+        title="Anime cel",
+        description="A 90s TV-anime frame: flat cel paint with hard shadow tones, clean ink on "
+        "object boundaries, soft painted skies.",
+        factory=_anime_cel,
     ),
 }
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import torch
 
+from ml.classical.anime_cel import AnimeCelParams, anime_cel
 from ml.classical.retro_cel import RetroCelParams, retro_cel
 from ml.device import DeviceInfo
 from ml.stylizer import Stylizer
@@ -25,3 +26,18 @@ class RetroCelStylizer(Stylizer):
         self, x: torch.Tensor, strength: float, report: Callable[[float], None]
     ) -> torch.Tensor:
         return retro_cel(x, self.params, report)
+
+
+class AnimeCelStylizer(Stylizer):
+    """``anime-cel``; params: see :class:`ml.classical.anime_cel.AnimeCelParams`."""
+
+    name = "anime-cel"
+
+    def __init__(self, device: DeviceInfo, params: Mapping[str, Any]) -> None:
+        super().__init__(device)
+        self.params = AnimeCelParams.from_mapping(params)
+
+    def stylize_tensor(
+        self, x: torch.Tensor, strength: float, report: Callable[[float], None]
+    ) -> torch.Tensor:
+        return anime_cel(x, self.params, report)
