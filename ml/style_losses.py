@@ -25,10 +25,20 @@ from ml.color import srgb_to_oklab
 OKLAB_WEIGHTS = (1.0, 2.0, 2.0)
 
 
+#: Floor applied before Oklab: its cube root has an infinite slope at 0, and a saturated tanh
+#: (common under bfloat16) gives exact black pixels whose gradient would be NaN.
+_FLOOR = 1e-3
+
+
+def oklab(x: torch.Tensor) -> torch.Tensor:
+    """Oklab of sRGB [0, 1] with a finite gradient everywhere (see ``_FLOOR``)."""
+    return srgb_to_oklab(x.clamp(min=_FLOOR))
+
+
 def oklab_l1(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     """Weighted L1 in Oklab between two sRGB [0, 1] batches."""
     w = torch.tensor(OKLAB_WEIGHTS, device=out.device, dtype=out.dtype).view(1, 3, 1, 1)
-    return ((srgb_to_oklab(out) - srgb_to_oklab(target)).abs() * w).mean()
+    return ((oklab(out) - oklab(target)).abs() * w).mean()
 
 
 def _grads(lightness: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -40,8 +50,8 @@ def _grads(lightness: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
 
 def edge_l1(out: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
     """L1 between finite-difference gradients of Oklab lightness (ink lines, shadow borders)."""
-    gx_o, gy_o = _grads(srgb_to_oklab(out)[:, :1])
-    gx_t, gy_t = _grads(srgb_to_oklab(target)[:, :1])
+    gx_o, gy_o = _grads(oklab(out)[:, :1])
+    gx_t, gy_t = _grads(oklab(target)[:, :1])
     return (gx_o - gx_t).abs().mean() + (gy_o - gy_t).abs().mean()
 
 

@@ -220,6 +220,9 @@ def main(argv: list[str] | None = None) -> int:
         return prior_elapsed + time.perf_counter() - t0
 
     def save(step: int) -> None:
+        if not all(torch.isfinite(p).all() for p in gen.parameters()):
+            print(f"step {step}: weights are not finite; {last} left as it was", flush=True)
+            return
         tmp = last.with_suffix(".tmp")
         torch.save(
             {"config": config, "generator": gen.state_dict(), "discriminator": disc.state_dict(),
@@ -275,6 +278,11 @@ def main(argv: list[str] | None = None) -> int:
         loss_g = l_ok + args.edge_weight * l_edge + (args.adv_weight * l_adv if adv_on else 0)
         opt_g.zero_grad(set_to_none=True)
         loss_g.backward()
+        if not torch.isfinite(loss_g):
+            # Never let one bad batch poison the weights; say so and move on.
+            print(f"step {step + 1}: non-finite loss, update skipped", flush=True)
+            step += 1
+            continue
         opt_g.step()
 
         mse = torch.mean((out.detach() - target) ** 2).item()
