@@ -90,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--speed-size", type=int, default=1024)
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--compare", type=Path, default=None, help="save photo|teacher|student PNG")
+    p.add_argument("--speed-only", action="store_true", help="skip the quality part")
     args = p.parse_args(argv)
 
     photos = held_out_paths(args.photos)
@@ -99,6 +100,15 @@ def main(argv: list[str] | None = None) -> int:
     student = load_style(
         StyleSpec(kind="gan", architecture=RETROCEL_ANIME_V1_ARCH, weights=str(args.weights))
     )
+    if not args.speed_only:
+        _quality(teacher, student, photos, args)
+    _speed(teacher, student, photos, args)
+    return 0
+
+
+def _quality(
+    teacher: Stylizer, student: Stylizer, photos: list[Path], args: argparse.Namespace
+) -> None:
     scores, images = evaluate(teacher, student, photos, args.size)
     print(f"{'photo':<48} {'photo vs teacher':>18} {'student vs teacher':>20}")
     for name, pp, sp, ps, ss in scores:
@@ -110,6 +120,10 @@ def main(argv: list[str] | None = None) -> int:
         compare_strip(images).save(args.compare)
         print(f"wrote {args.compare}")
 
+
+def _speed(
+    teacher: Stylizer, student: Stylizer, photos: list[Path], args: argparse.Namespace
+) -> None:
     speed_photo = max(photos, key=lambda q: Image.open(q).size[0] * Image.open(q).size[1])
     with Image.open(speed_photo) as im:
         big = working_size_image(im, args.speed_size)
@@ -121,7 +135,6 @@ def main(argv: list[str] | None = None) -> int:
         f"teacher {t_ms:.0f} ms, student {s_ms:.0f} ms"
     )
     print(f"speed_ms teacher={t_ms:.0f} student={s_ms:.0f} ratio={t_ms / s_ms:.2f}")
-    return 0
 
 
 if __name__ == "__main__":
