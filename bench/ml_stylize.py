@@ -1,6 +1,7 @@
 """Benchmark the styling engine (prints figures; not a test).
 
-For each architecture (random weights) and each built-in style: median/min/max
+For each architecture (random weights), each built-in style and our shipped
+generator ``retrocel-anime-v1``: median/min/max
 ms per image at 512 and 1024 px long side after warm-up, and peak RSS. With
 CUDA: images/s at batch 1 and batch 4 in half precision. Then the same
 AnimeGANv2 network timed the plain way (float32, eval, ``no_grad``, NCHW)
@@ -80,6 +81,22 @@ def row(name: str, side: int, ms: list[float]) -> None:
     )
 
 
+def shipped_student(sides: list[int], repeats: int) -> None:
+    """Our trained generator ``retrocel-anime-v1`` through the GAN stylizer, as the shop runs it."""
+    from ml.styles_weights import RETROCEL_ANIME_V1, RETROCEL_ANIME_V1_ARCH
+
+    if not RETROCEL_ANIME_V1.is_file():
+        print(f"retrocel-anime-v1: {RETROCEL_ANIME_V1} missing, skipped")
+        return
+    spec = StyleSpec(
+        kind="gan", architecture=RETROCEL_ANIME_V1_ARCH, weights=str(RETROCEL_ANIME_V1)
+    )
+    style = load_style(spec)
+    for side in sides:
+        photo = Image.fromarray(photo_like(*shape_for(side)))
+        row("retrocel-anime-v1", side, timed(lambda p=photo, s=side: style(p, size=s), repeats))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="fewer repeats")
@@ -144,6 +161,7 @@ def main() -> int:
         print(big.stdout.strip() or f"{name} 4000x3000: failed: {failed}")
     if args.classical_only:
         return 0
+    shipped_student(sides, repeats)
 
     # Plain reference path vs ours, same AnimeGANv2 network and weights, CPU float32, 1024 px.
     cpu = pick_device("cpu")

