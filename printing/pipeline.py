@@ -336,6 +336,7 @@ def upscale_line(line_id: int) -> bool:
         placement,
         target_dpi=spec.recommended_dpi or spec.min_dpi,
         max_sr_scale=settings.STYLING_MAX_SR_SCALE,
+        max_style_pixels=settings.PRINT_STYLE_MAX_PIXELS,
     )
     try:
         target = upscale_target(plan.style_px, spec, placement)

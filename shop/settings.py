@@ -319,6 +319,10 @@ PRINT_UPSCALER_WEIGHTS = env.str("PRINT_UPSCALER_WEIGHTS", default="")
 # RDN (x4 only) runs when the print still needs more than this factor over the style render;
 # at or below it Lanczos alone lands on the size (RDN would compute >= 4x the pixels kept).
 PRINT_SR_MIN_FACTOR = env.float("PRINT_SR_MIN_FACTOR", default=2.0)
+# The style re-run for print works on at most this many pixels of the original crop (classical
+# styles run whole, so this bounds a print worker's memory: ~2.5 GB peak at 12 MP, measured by
+# bench/print_pdf.py --from-original); the upscaler covers the rest, never past x4.
+PRINT_STYLE_MAX_PIXELS = env.int("PRINT_STYLE_MAX_PIXELS", default=12_500_000)
 
 # --- Wagtail --------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Retrocel"

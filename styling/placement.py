@@ -207,12 +207,18 @@ def print_render(
     *,
     target_dpi: int,
     max_sr_scale: int = 4,
+    max_style_pixels: int | None = None,
 ) -> PrintRender:
     """Sizes for rendering a design for print from its original crop of ``source_px``.
 
     The style runs on the original crop downscaled to what the placed size needs (never
     enlarged: that adds no detail); RDN covers only the remaining factor (at most
     ``max_sr_scale``), and Lanczos lands on ``placed_px`` exactly.
+
+    ``max_style_pixels`` bounds the style render (and so the worker's memory, since
+    classical styles run whole) whatever the upload's size: above it the crop is shrunk
+    further and the upscaler covers more, never past ``max_sr_scale``, so the DPI the badge
+    promised is still delivered.
     """
     dpi = print_dpi(source_px, spec, placement, target_dpi=target_dpi, max_sr_scale=max_sr_scale)
     rect = image_rect_mm(source_px, spec, placement)
@@ -221,6 +227,9 @@ def print_render(
         max(1, round(rect.h / MM_PER_INCH * dpi)),
     )
     k = min(1.0, placed[0] / source_px[0])
+    if max_style_pixels is not None and source_px[0] * source_px[1] * k * k > max_style_pixels:
+        floor = placed[0] / (source_px[0] * max_sr_scale)  # below this RDN would exceed its cap
+        k = max(floor, math.sqrt(max_style_pixels / (source_px[0] * source_px[1])))
     style = (max(1, round(source_px[0] * k)), max(1, round(source_px[1] * k)))
     return PrintRender(dpi, placed, style, placed[0] / style[0])
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from django.conf import settings
 from PIL import Image
 
 from ml.imageio import ImageRejected, open_image
@@ -68,7 +69,12 @@ def render_for_print(
     """Re-run ``job``'s style on its original crop at the size ``spec`` at ``target_dpi`` needs."""
     source = open_original_crop(job.upload)
     plan = print_render(
-        source.size, spec, placement, target_dpi=target_dpi, max_sr_scale=max_sr_scale
+        source.size,
+        spec,
+        placement,
+        target_dpi=target_dpi,
+        max_sr_scale=max_sr_scale,
+        max_style_pixels=settings.PRINT_STYLE_MAX_PIXELS,
     )
     if plan.style_px != source.size:
         source = source.resize(plan.style_px, Image.Resampling.LANCZOS)

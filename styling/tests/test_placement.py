@@ -171,3 +171,18 @@ def test_print_render_styles_at_the_needed_pixels_and_leaves_rdn_at_most_4x() ->
     small = print_render((220, 120), Spec(), Placement(), target_dpi=300)
     assert (small.dpi, small.placed_px, small.style_px) == (203, (879, 480), (220, 120))
     assert small.sr_factor == pytest.approx(879 / 220) and small.sr_factor <= 4
+
+
+def test_print_render_caps_the_style_render_and_keeps_the_promised_dpi() -> None:
+    # 4400x2400 would style at 1299x709 (921 k px); a 250 k px cap shrinks the style render
+    # to sqrt(250k / 10.56M) of the crop and leaves the rest to the upscaler.
+    capped = print_render(
+        (4400, 2400), Spec(), Placement(), target_dpi=300, max_style_pixels=250_000
+    )
+    assert (capped.dpi, capped.placed_px, capped.style_px) == (300, (1299, 709), (677, 369))
+    assert capped.style_px[0] * capped.style_px[1] <= 250_000
+    assert capped.sr_factor == pytest.approx(1299 / 677)
+    # A cap so low that the upscaler would need more than 4x stops at 4x (the badge's promise).
+    floor = print_render((4400, 2400), Spec(), Placement(), target_dpi=300, max_style_pixels=1000)
+    assert floor.style_px == (325, 177) and floor.sr_factor == pytest.approx(1299 / 325)
+    assert floor.sr_factor <= 4
