@@ -21,17 +21,23 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 
 
 def _filesystem_transport_options() -> dict[str, str]:
-    """kombu's filesystem transport needs its folders to exist before the first message."""
+    """kombu's filesystem transport needs its folders to exist before the first message.
+
+    ``control_folder`` (the exchange tables) is set too: kombu's default is ``./control``,
+    which wrote broker state into the working tree.
+    """
     from django.conf import settings
 
     folder = settings.CELERY_FILESYSTEM_DIR
     processed = folder / "processed"
-    for path in (folder, processed):
+    control = folder / "control"
+    for path in (folder, processed, control):
         path.mkdir(parents=True, exist_ok=True)
     return {
         "data_folder_in": str(folder),
         "data_folder_out": str(folder),
         "processed_folder": str(processed),
+        "control_folder": str(control),
         "store_processed": False,
     }
 
