@@ -45,7 +45,44 @@ POSTER = {
 POSTER_TIERS = {**POSTER, "min_dpi": 150, "recommended_dpi": 300}
 CARD = {**POSTER, "name": "Card 4.5 x 6 in", "trim_width_mm": "114.30", "trim_height_mm": "152.40"}
 
-CHILD = r"""
+# The PDF phase and the peak-RSS report, shared by both child scripts (indented for their
+# final ``else:`` branch).
+PDF_PHASE = r"""
+    from datetime import UTC, datetime
+    from printing.pdf import TicketInfo, write_print_pdf
+    from printing.preflight import preflight_pdf
+    ticket = TicketInfo("BENCH00001", 1, 1, 1, "POSTER-18X24", "Poster", spec.name, "Retro cel", 1,
+                        ("Ann Smith", "1 Main Street", "12345 Springfield", "US"), "Bench prints",
+                        datetime(2025, 1, 1, tzinfo=UTC))
+    t0 = time.perf_counter()
+    with Image.open(os.path.join(work, "upscaled.png")) as im:
+        upscaled = im.convert("RGB")
+    out["load_png_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    canvas = compose(upscaled, spec, placement)
+    out["compose_s"] = time.perf_counter() - t0
+    del upscaled
+    t0 = time.perf_counter()
+    data = write_print_pdf(canvas, spec, ticket)
+    out["write_pdf_s"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    result = preflight_pdf(data, spec)
+    out["preflight_s"] = time.perf_counter() - t0
+    assert result.passed, result.failures
+    with open(os.path.join(work, "print.pdf"), "wb") as fh:
+        fh.write(data)
+    out.update(pdf_bytes=len(data), canvas=list(canvas.size), image_ppi=list(result.image_ppi))
+"""
+
+PEAK_RSS = r"""
+# VmHWM: this process image's own peak (ru_maxrss would include the parent's peak before exec).
+hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")]
+out["peak_rss_mib"] = (int(hwm[0].split()[1]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
+print(json.dumps(out))
+"""
+
+CHILD = (
+    r"""
 import json, os, resource, sys, time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
 import django
@@ -71,37 +108,14 @@ if phase == "upscale":
     out["store_png_s"] = time.perf_counter() - t0
     out.update(target=list(target), passes=res.passes, effective_scale=res.effective_scale,
                png_bytes=os.path.getsize(os.path.join(work, "upscaled.png")))
-else:
-    from datetime import UTC, datetime
-    from printing.pdf import TicketInfo, write_print_pdf
-    from printing.preflight import preflight_pdf
-    ticket = TicketInfo("BENCH00001", 1, 1, 1, "POSTER-18X24", "Poster", spec.name, "Retro cel", 1,
-                        ("Ann Smith", "1 Main Street", "12345 Springfield", "US"), "Bench prints",
-                        datetime(2025, 1, 1, tzinfo=UTC))
-    t0 = time.perf_counter()
-    with Image.open(os.path.join(work, "upscaled.png")) as im:
-        upscaled = im.convert("RGB")
-    out["load_png_s"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    canvas = compose(upscaled, spec, placement)
-    out["compose_s"] = time.perf_counter() - t0
-    del upscaled
-    t0 = time.perf_counter()
-    data = write_print_pdf(canvas, spec, ticket)
-    out["write_pdf_s"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    result = preflight_pdf(data, spec)
-    out["preflight_s"] = time.perf_counter() - t0
-    assert result.passed, result.failures
-    out.update(pdf_bytes=len(data), canvas=list(canvas.size), image_ppi=list(result.image_ppi))
-# VmHWM: this process image's own peak (ru_maxrss would include the parent's peak before exec).
-hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")]
-out["peak_rss_mib"] = (int(hwm[0].split()[1]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
-print(json.dumps(out))
-"""
+else:"""
+    + PDF_PHASE
+    + PEAK_RSS
+)
 
 
-ORIGINAL_CHILD = r"""
+ORIGINAL_CHILD = (
+    r"""
 import json, os, resource, sys, time
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
 import django
@@ -124,7 +138,8 @@ bw, bh = float(spec.bleed_width_mm), float(spec.bleed_height_mm)
 w, h = size
 cw, ch = (w, round(w * bh / bw)) if w * bh / bw <= h else (round(h * bw / bh), h)
 crop_box = ((w - cw) // 2, (h - ch) // 2, (w - cw) // 2 + cw, (h - ch) // 2 + ch)
-plan = print_render((cw, ch), spec, placement, target_dpi=spec.recommended_dpi, max_sr_scale=sr)
+plan = print_render((cw, ch), spec, placement, target_dpi=spec.recommended_dpi, max_sr_scale=sr,
+                    max_style_pixels=settings.PRINT_STYLE_MAX_PIXELS)
 spec = replace(spec, render_dpi=max(plan.dpi, spec.min_dpi))
 out.update(source=list(size), crop=[cw, ch], dpi=plan.dpi, style_px=list(plan.style_px),
            tier=str(quality_tier(plan.dpi, spec.min_dpi, spec.recommended_dpi)))
@@ -155,35 +170,10 @@ if phase == "render":
     out.update(target=list(target), passes=res.passes, effective_scale=res.effective_scale,
                sr_min_factor=settings.PRINT_SR_MIN_FACTOR,
                factor_left=max(target[0] / plan.style_px[0], target[1] / plan.style_px[1]))
-else:
-    from datetime import UTC, datetime
-    from printing.pdf import TicketInfo, write_print_pdf
-    from printing.preflight import preflight_pdf
-    ticket = TicketInfo("BENCH00001", 1, 1, 1, "POSTER-18X24", "Poster", spec.name, "Retro cel", 1,
-                        ("Ann Smith", "1 Main Street", "12345 Springfield", "US"), "Bench prints",
-                        datetime(2025, 1, 1, tzinfo=UTC))
-    t0 = time.perf_counter()
-    with Image.open(os.path.join(work, "upscaled.png")) as im:
-        upscaled = im.convert("RGB")
-    out["load_png_s"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    canvas = compose(upscaled, spec, placement)
-    out["compose_s"] = time.perf_counter() - t0
-    del upscaled
-    t0 = time.perf_counter()
-    data = write_print_pdf(canvas, spec, ticket)
-    out["write_pdf_s"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    result = preflight_pdf(data, spec)
-    out["preflight_s"] = time.perf_counter() - t0
-    assert result.passed, result.failures
-    with open(os.path.join(work, "print.pdf"), "wb") as fh:
-        fh.write(data)
-    out.update(pdf_bytes=len(data), canvas=list(canvas.size), image_ppi=list(result.image_ppi))
-hwm = [l for l in open("/proc/self/status") if l.startswith("VmHWM:")]
-out["peak_rss_mib"] = (int(hwm[0].split()[1]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) / 1024
-print(json.dumps(out))
-"""
+else:"""
+    + PDF_PHASE
+    + PEAK_RSS
+)
 
 
 def twelve_megapixel_photo(path: Path) -> None:
@@ -196,18 +186,6 @@ def twelve_megapixel_photo(path: Path) -> None:
     img.save(path, "JPEG", quality=92)
 
 
-def run_original_phase(phase: str, spec: dict, src: Path, work: Path) -> dict:
-    proc = subprocess.run(
-        [sys.executable, "-c", ORIGINAL_CHILD, phase, json.dumps(spec), str(src), str(work)],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "LOG_LEVEL": "WARNING"},
-    )
-    return json.loads(proc.stdout.strip().splitlines()[-1])
-
-
 def from_original(photo: str | None, keep: Path | None) -> int:
     """The ``--from-original`` benchmark (see the module docstring)."""
     spec = {**POSTER_TIERS, "trim_width_mm": "457.20", "trim_height_mm": "609.60"}
@@ -216,8 +194,8 @@ def from_original(photo: str | None, keep: Path | None) -> int:
         src = Path(photo) if photo else work / "photo-12mp.jpg"
         if not photo:
             twelve_megapixel_photo(src)
-        render = run_original_phase("render", spec, src, work)
-        pdf = run_original_phase("pdf", spec, src, work)
+        render = run_child(ORIGINAL_CHILD, "render", spec, src, work)
+        pdf = run_child(ORIGINAL_CHILD, "pdf", spec, src, work)
         if keep is not None:
             keep.write_bytes((work / "print.pdf").read_bytes())
     sw, sh = render["source"]
@@ -266,9 +244,10 @@ def styled_source(size: tuple[int, int], path: Path) -> None:
     Image.fromarray(styled, "RGB").save(path, "PNG")
 
 
-def run_phase(phase: str, spec: dict, src: Path, work: Path) -> dict:
+def run_child(script: str, phase: str, spec: dict, src: Path, work: Path) -> dict:
+    """Run one phase of ``script`` in a fresh interpreter (its own peak RSS); its JSON line."""
     proc = subprocess.run(
-        [sys.executable, "-c", CHILD, phase, json.dumps(spec), str(src), str(work)],
+        [sys.executable, "-c", script, phase, json.dumps(spec), str(src), str(work)],
         cwd=ROOT,
         check=True,
         capture_output=True,
@@ -299,8 +278,8 @@ def main() -> int:
         work = Path(folder)
         src = work / "styled.png"
         styled_source(size, src)
-        up = run_phase("upscale", spec, src, work)
-        pdf = run_phase("pdf", spec, src, work)
+        up = run_child(CHILD, "upscale", spec, src, work)
+        pdf = run_child(CHILD, "pdf", spec, src, work)
     tw, th = up["target"]
     print(f"{spec['name']}: styled {size[0]}x{size[1]} -> placed {tw}x{th} -> canvas "
           f"{pdf['canvas'][0]}x{pdf['canvas'][1]} px at {pdf['image_ppi'][0]:.0f} ppi")  # fmt: skip
