@@ -19,6 +19,8 @@ COPY catalog catalog
 COPY styling styling
 COPY orders orders
 COPY printing printing
+COPY accounts accounts
+COPY showcase showcase
 COPY ml ml
 RUN pip install --no-cache-dir torch==2.13.0 --index-url ${TORCH_INDEX} \
     && pip install --no-cache-dir .

@@ -55,8 +55,25 @@ class FeaturedProductsBlock(blocks.StructBlock):
         icon = "list-ul"
 
 
+class FeaturedDesignsBlock(blocks.StructBlock):
+    """The newest designs shoppers published to the gallery."""
+
+    heading = blocks.CharBlock(max_length=120, default="Fresh from the gallery")
+    limit = blocks.IntegerBlock(min_value=1, max_value=12, default=6)
+
+    def get_context(self, value: Any, parent_context: dict | None = None) -> dict:
+        context = super().get_context(value, parent_context)
+        context["items"] = featured.designs(limit=value["limit"])
+        return context
+
+    class Meta:
+        template = "blocks/featured_designs_block.html"
+        icon = "image"
+
+
 class BodyBlock(blocks.StreamBlock):
     hero = HeroBlock()
     featured_styles = FeaturedStylesBlock()
     featured_products = FeaturedProductsBlock()
+    featured_designs = FeaturedDesignsBlock()
     text = blocks.RichTextBlock(features=["bold", "italic", "link", "h2", "h3", "ol", "ul"])

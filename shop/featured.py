@@ -15,7 +15,7 @@ _providers: dict[str, Provider] = {}
 
 
 def register(kind: str, provider: Provider) -> None:
-    """Offer items of ``kind`` ("styles" or "products") to the home page."""
+    """Offer items of ``kind`` ("styles", "products" or "designs") to the home page."""
     _providers[kind] = provider
 
 
@@ -30,3 +30,8 @@ def styles(limit: int) -> Sequence[Any]:
 
 def products(limit: int) -> Sequence[Any]:
     return _items("products", limit)
+
+
+def designs(limit: int) -> Sequence[Any]:
+    """Recent public gallery designs (the showcase app's provider)."""
+    return _items("designs", limit)

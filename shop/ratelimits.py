@@ -74,3 +74,15 @@ def _duration(seconds: int) -> str:
         return f"{seconds} second{'s' if seconds != 1 else ''}"
     minutes = round(seconds / 60)
     return f"{minutes} minutes"
+
+
+def sign_in_name(group: str, request: HttpRequest) -> str:
+    """The name a sign-in form was given, whichever form it was (a django-ratelimit key).
+
+    Django's and Wagtail's forms call the field ``username``; allauth's calls it ``login``
+    (an e-mail address or a username). Case-folded so ``Kiki@x`` and ``kiki@x`` share a
+    counter; a post without a name counts under the client address instead of one shared
+    empty-name counter that would throttle everyone.
+    """
+    name = (request.POST.get("login") or request.POST.get("username") or "").strip().casefold()
+    return f"name:{name}" if name else f"no-name:{request.META.get('REMOTE_ADDR', '')}"

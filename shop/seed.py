@@ -32,6 +32,7 @@ HOME_BODY = [
     },
     {"type": "featured_styles", "value": {"heading": "Pick a look", "limit": 6}},
     {"type": "featured_products", "value": {"heading": "Put it on something", "limit": 6}},
+    {"type": "featured_designs", "value": {"heading": "Fresh from the gallery", "limit": 6}},
 ]
 
 

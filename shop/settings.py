@@ -54,6 +54,10 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 INSTALLED_APPS = [
     "shop",
     "catalog",
+    # Before styling: its sign-in receiver must read the pre-sign-in owner key before
+    # styling's receiver moves it to the new session key (receivers run in connection order).
+    "accounts",
+    "showcase",
     "styling",
     "orders",
     "printing",
@@ -77,6 +81,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "allauth",
+    "allauth.account",
 ]
 
 MIDDLEWARE = [
@@ -90,6 +96,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -173,9 +180,31 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "/accounts/login/"
-# After sign-in without ?next= the shopper sees their orders (Django's default, /accounts/profile/,
-# does not exist); sign-out renders templates/registration/logged_out.html.
-LOGIN_REDIRECT_URL = "/orders/"
+# After sign-in without ?next= the shopper sees their account page (designs, orders, published).
+LOGIN_REDIRECT_URL = "/accounts/"
+LOGOUT_REDIRECT_URL = "/accounts/signed-out/"
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+# Shopper accounts (django-allauth): e-mail + password, the address verified by a mailed link
+# before the first sign-in. Users made by staff (admins, vendor users) have no allauth e-mail
+# row and sign in with their username as before (accounts.adapter).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "Retrocel: "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# Sign-in attempts are throttled by shop.ratelimits (RATE_LIMIT_SIGN_IN, per address and per
+# name, the same rule as /cms/login/), so allauth's own login counters are off rather than
+# counting the same attempts twice with other windows. Its other limits (sign-up, password
+# reset, verification mail cooldown, change password) stay at allauth's defaults.
+ACCOUNT_RATE_LIMITS = {"login": False, "login_failed": False}
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -260,10 +289,18 @@ RATE_LIMITS = {
         "rate": env.str("RATE_LIMIT_CHECKOUT", default="20/m"),
         "message": "Too many checkout attempts from your connection.",
     },
+    "gallery-reports": {
+        "path": r"^/gallery/[0-9a-f-]+/report/$",
+        "methods": ["POST"],
+        "keys": ["ip"],
+        "rate": env.str("RATE_LIMIT_GALLERY_REPORTS", default="10/h"),
+        "message": "Too many reports from your connection.",
+    },
     "sign-in": {
         "path": r"^/(accounts|cms|django-admin)/login/$",
         "methods": ["POST"],
-        "keys": ["ip", "post:username"],
+        # allauth's form names the field "login", Django's "username" (shop.ratelimits).
+        "keys": ["ip", "shop.ratelimits.sign_in_name"],
         "rate": env.str("RATE_LIMIT_SIGN_IN", default="10/5m"),
         "message": "Too many sign-in attempts.",
     },

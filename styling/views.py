@@ -87,7 +87,9 @@ def upload(request: HttpRequest) -> HttpResponse:
         else:
             if chosen.isdigit() and any(v.pk == int(chosen) for v in variants):
                 request.session[SESSION_VARIANT_KEY] = int(chosen)
-            return redirect("styling:choose_style", pk=created.pk)
+            target = reverse("styling:choose_style", kwargs={"pk": created.pk})
+            style = request.GET.get("style", "")  # "make your own in this style" (gallery)
+            return redirect(f"{target}?style={style}" if style.isdigit() else target)
     return render(
         request,
         "styling/upload.html",

@@ -205,7 +205,7 @@ def test_order_not_ready_for_production_is_invisible_to_its_vendor(client, rdn_w
 def test_login_page_leads_a_vendor_into_the_portal(client, world) -> None:  # type: ignore[no-untyped-def]
     response = client.post(
         "/accounts/login/?next=/vendor/",
-        {"username": "vendor-a", "password": PASSWORD, "next": "/vendor/"},
+        {"login": "vendor-a", "password": PASSWORD, "next": "/vendor/"},
     )
     assert response.status_code == 302
     assert response["Location"] == "/vendor/"

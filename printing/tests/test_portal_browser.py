@@ -59,7 +59,7 @@ def test_vendor_downloads_zip_and_ships_then_shopper_sees_shipped(
             # When the vendor signs in through the portal's login redirect
             page.goto(f"{live_server.url}/vendor/")
             assert "/accounts/login/" in page.url
-            page.fill("input[name=username]", "printer")
+            page.fill("input[name=login]", "printer")  # allauth: username or e-mail
             page.fill("input[name=password]", PASSWORD)
             page.click("button[type=submit]")
             # Then the portal lists the paid order

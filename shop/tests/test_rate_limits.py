@@ -56,8 +56,15 @@ def test_the_limit_is_per_client_address(client: Client) -> None:
     assert (first, same, other) == (400, 429, 400)
 
 
-@pytest.mark.parametrize("path", ["/accounts/login/", "/cms/login/", "/django-admin/login/"])
-def test_every_sign_in_form_is_throttled_and_a_real_user_recovers(path: str) -> None:
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/accounts/login/", "login"),
+        ("/cms/login/", "username"),
+        ("/django-admin/login/", "username"),
+    ],
+)
+def test_every_sign_in_form_is_throttled_and_a_real_user_recovers(path: str, field: str) -> None:
     # A superuser, so the admin sign-in forms accept the right password too.
     get_user_model().objects.create_superuser("kiki", "kiki@example.com", "right-password-42")
     browser = Client()
@@ -65,12 +72,12 @@ def test_every_sign_in_form_is_throttled_and_a_real_user_recovers(path: str) -> 
         # Given wrong passwords until the form refuses (a window may end mid-burst: allow one)
         codes = []
         while 429 not in codes and len(codes) < 8:
-            codes.append(browser.post(path, {"username": "kiki", "password": "guess"}).status_code)
+            codes.append(browser.post(path, {field: "kiki", "password": "guess"}).status_code)
         # Then even the right password is refused while the window lasts
-        blocked = browser.post(path, {"username": "kiki", "password": "right-password-42"})
+        blocked = browser.post(path, {field: "kiki", "password": "right-password-42"})
         # And once it has passed, the real user signs in
         time.sleep(int(blocked["Retry-After"]) + 0.5)
-        signed_in = browser.post(path, {"username": "kiki", "password": "right-password-42"})
+        signed_in = browser.post(path, {field: "kiki", "password": "right-password-42"})
     assert codes[-1] == 429 and set(codes[:-1]) == {200} and len(codes) <= 7
     assert blocked.status_code == 429
     assert "Too many sign-in attempts. Please wait" in blocked.content.decode()
@@ -83,7 +90,7 @@ def test_one_username_is_throttled_from_many_addresses() -> None:
     with with_rate("sign-in", "3/m"):
         codes = [
             Client(REMOTE_ADDR=f"10.0.0.{i}")
-            .post("/accounts/login/", {"username": "kiki", "password": "nope"})
+            .post("/accounts/login/", {"login": "kiki", "password": "nope"})
             .status_code
             for i in range(4)
         ]

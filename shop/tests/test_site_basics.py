@@ -18,19 +18,17 @@ def _fast_password_hashing(settings) -> None:  # type: ignore[no-untyped-def]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-def test_sign_in_without_next_lands_on_the_shoppers_orders(client: Client) -> None:
+def test_sign_in_without_next_lands_on_the_shoppers_account(client: Client) -> None:
     get_user_model().objects.create_user("kiki", "kiki@example.com", "right-password-42")
-    response = client.post(
-        "/accounts/login/", {"username": "kiki", "password": "right-password-42"}
-    )
-    assert response.status_code == 302 and response.url == "/orders/"
+    response = client.post("/accounts/login/", {"login": "kiki", "password": "right-password-42"})
+    assert response.status_code == 302 and response.url == "/accounts/"
     assert client.get(response.url).status_code == 200
 
 
 def test_sign_out_shows_the_shops_page_not_the_admins(client: Client) -> None:
     user = get_user_model().objects.create_user("kiki", "kiki@example.com", "pw-42-right")
     client.force_login(user)
-    response = client.post("/accounts/logout/")
+    response = client.post("/accounts/logout/", follow=True)
     body = response.content.decode()
     assert response.status_code == 200
     assert "You are signed out" in body

@@ -10,6 +10,7 @@ from catalog.seed import seed_catalog
 from orders.seed import seed_orders
 from printing.seed import seed_printing
 from shop import seed
+from showcase.seed import seed_gallery
 from styling.seed import seed_styles
 
 
@@ -27,6 +28,7 @@ class Command(BaseCommand):
         home = seed.seed_site()
         seed_catalog(home)
         seed_styles(home, samples_now=bool(options.get("samples_now")))
+        seed_gallery(home)
         creds = seed.seed_admin(
             username=os.environ.get("RETROCEL_ADMIN_USER", "admin"),
             password=os.environ.get("RETROCEL_ADMIN_PASSWORD") or None,

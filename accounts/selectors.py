@@ -1,0 +1,40 @@
+"""What the account page shows: the shopper's designs, orders and published entries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from catalog.models import format_money
+from orders.models import Order
+from showcase.models import Entry
+from showcase.selectors import entries_of
+from styling.models import Design
+from styling.selectors import Owner, designs_for
+
+
+@dataclass(frozen=True)
+class OrderRow:
+    order: Order
+    total: str
+    tracking: list[str]  # "carrier number" per shipped line that has one
+
+
+def account_designs(user: Any) -> list[Design]:
+    return list(designs_for(Owner(session="", user_id=user.pk)))
+
+
+def account_orders(user: Any) -> list[OrderRow]:
+    rows = []
+    for order in Order.objects.filter(user=user).prefetch_related("lines"):
+        tracking = [
+            f"{line.carrier} {line.tracking_number}".strip()
+            for line in order.lines.all()
+            if line.tracking_number
+        ]
+        rows.append(OrderRow(order, format_money(order.total_minor, order.currency), tracking))
+    return rows
+
+
+def account_entries(user: Any) -> list[Entry]:
+    return list(entries_of(user))

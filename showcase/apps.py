@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class ShowcaseConfig(AppConfig):
+    """The public gallery at /gallery/ ("showcase", so it is not confused with styling.gallery,
+    the gallery of *styles* at /styles/)."""
+
+    name = "showcase"
+    verbose_name = "Public gallery"
+
+    def ready(self) -> None:
+        from shop import featured
+        from showcase import selectors
+
+        featured.register("designs", selectors.recent_public)
