@@ -134,4 +134,5 @@ class GalleryPage(Page):
 
         context = super().get_context(request, *args, **kwargs)
         context.update(listing_context(request))
+        context["gallery_title"] = self.title
         return context

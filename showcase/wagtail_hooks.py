@@ -72,6 +72,8 @@ class EntryEditView(EditView):
 
 class EntryViewSet(ModelViewSet):
     model = Entry
+    name = "gallery_entries"
+    url_prefix = "gallery/entries"
     icon = "image"
     menu_label = "Gallery entries"
     index_view_class = EntryIndexView
@@ -95,6 +97,8 @@ class EntryViewSet(ModelViewSet):
 
 class ReportViewSet(ModelViewSet):
     model = Report
+    name = "gallery_reports"
+    url_prefix = "gallery/reports"
     icon = "warning"
     menu_label = "Reports"
     copy_view_enabled = False

@@ -1,0 +1,194 @@
+"""Sign-up with a mailed verification link, what follows a shopper into the account, the account
+page, the data download and deleting the account."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.files.base import ContentFile
+from django.test import Client
+
+from accounts import services
+from orders.models import Order
+from orders.tests.factories import DesignFactory, OrderFactory, OrderLineFactory
+from orders.tests.helpers import ADDRESS, shopper_with_design
+from showcase.models import Entry
+from showcase.tests.factories import PASSWORD, EntryFactory, ShopperFactory, design_of
+from styling.models import Design, Upload
+
+pytestmark = pytest.mark.django_db
+LINK = re.compile(r"http://testserver(/accounts/confirm-email/[^/\s]+/)")
+
+
+def sign_up(client: Client, email: str) -> str:
+    """Sign up and return the path of the mailed verification link."""
+    response = client.post(
+        "/accounts/signup/", {"email": email, "password1": PASSWORD, "password2": PASSWORD}
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    assert response.url == "/accounts/confirm-email/"
+    (message,) = [m for m in mail.outbox if email in m.to]
+    return LINK.search(message.body).group(1)
+
+
+def anonymous_design(client: Client, shared_data: Path) -> Design:
+    """A design on an upload this browser really made (POST /create/ sets the session owner)."""
+    photo = (shared_data / "photos" / "bsd68" / "101085.png").read_bytes()
+    assert client.post("/create/", {"photo": ContentFile(photo, name="me.png")}).status_code == 302
+    return DesignFactory(job__upload=Upload.objects.latest("created_at"))
+
+
+def test_sign_up_verify_by_the_mailed_link_and_keep_what_was_made_before(
+    client: Client, shared_data: Path
+) -> None:
+    # Given an anonymous shopper with a design, and an order placed earlier with their address
+    design = anonymous_design(client, shared_data)
+    placed_elsewhere = OrderFactory(email="Kiki@Example.com", owner_session="another-browser")
+    someone_elses = OrderFactory(email="jiji@example.com", owner_session="another-browser")
+    # When they sign up: not signed in until the address is verified
+    link = sign_up(client, "kiki@example.com")
+    assert "_auth_user_id" not in client.session
+    user = get_user_model().objects.get(email="kiki@example.com")
+    assert not EmailAddress.objects.get(user=user).verified
+    assert client.post(
+        "/accounts/login/", {"login": "kiki@example.com", "password": PASSWORD}
+    ).url == ("/accounts/confirm-email/")
+    assert "_auth_user_id" not in client.session
+    assert client.get(link).status_code == 200  # the confirm page
+    confirmed = client.post(link)
+    # Then the link verifies the address and signs them in, with their things
+    assert confirmed.status_code == 302 and confirmed.url == "/accounts/"
+    assert int(client.session["_auth_user_id"]) == user.pk
+    assert EmailAddress.objects.get(user=user).verified
+    assert Upload.objects.get(pk=design.job.upload_id).owner_user_id == user.pk
+    placed_elsewhere.refresh_from_db()
+    someone_elses.refresh_from_db()
+    assert placed_elsewhere.user_id == user.pk and someone_elses.user_id is None
+    page = client.get("/accounts/").content.decode()
+    assert f"/create/designs/{design.pk}/mockup.png" in page and placed_elsewhere.number in page
+
+
+def test_an_unverified_address_adopts_no_orders() -> None:
+    user = ShopperFactory(verified=False)
+    order = OrderFactory(email=user.email)
+    assert services.adopt_orders_by_email(user) == 0
+    order.refresh_from_db()
+    assert order.user_id is None
+
+
+def test_signing_in_brings_this_browsers_order_and_cart(client: Client, shared_data: Path) -> None:
+    user = ShopperFactory(email="other-address@example.com")
+    shopper_with_design(Client())  # shipping rates
+    design = anonymous_design(client, shared_data)
+    client.post("/cart/add/", {"design": str(design.pk), "quantity": 1})
+    assert client.post("/checkout/", ADDRESS).status_code == 302  # as kiki@example.com
+    order = Order.objects.get()
+    response = client.post("/accounts/login/", {"login": user.email, "password": PASSWORD})
+    assert response.status_code == 302
+    order.refresh_from_db()
+    assert order.user_id == user.pk and order.owner_session == client.session.session_key
+    assert client.get(f"/orders/{order.token}/").status_code == 200
+    assert str(design.pk) in client.get("/cart/").content.decode()
+
+
+def test_staff_made_users_sign_in_by_username_without_verification(client: Client) -> None:
+    get_user_model().objects.create_user("printer", "printer@example.com", PASSWORD)
+    response = client.post("/accounts/login/", {"login": "printer", "password": PASSWORD})
+    assert response.status_code == 302 and response.url == "/accounts/"
+    assert client.session.get("_auth_user_id")
+
+
+def test_password_reset_by_mail(client: Client) -> None:
+    user = ShopperFactory()
+    client.post("/accounts/password/reset/", {"email": user.email})
+    (message,) = mail.outbox
+    path = re.search(r"http://testserver(/accounts/password/reset/key/\S+/)", message.body).group(1)
+    form_page = client.get(path, follow=True)
+    assert form_page.status_code == 200
+    done = client.post(
+        form_page.redirect_chain[-1][0] if form_page.redirect_chain else path,
+        {"password1": "brand-new-pass-77", "password2": "brand-new-pass-77"},
+    )
+    assert done.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("brand-new-pass-77")
+
+
+def test_the_account_page_shows_designs_orders_with_tracking_and_published(client: Client) -> None:
+    user = ShopperFactory()
+    design = design_of(user)
+    line = OrderLineFactory(
+        order__user=user, design=design, carrier="UPS", tracking_number="1Z999", status="shipped"
+    )
+    entry = EntryFactory(owner=user, design=design_of(user), title="On the wall")
+    stranger_design = DesignFactory()
+    client.force_login(user)
+    body = client.get("/accounts/").content.decode()
+    assert f"/create/designs/{design.pk}/" in body and line.order.number in body
+    assert "UPS 1Z999" in body and "On the wall" in body and f"/gallery/{entry.pk}/" in body
+    assert str(stranger_design.pk) not in body
+    assert Client().get("/accounts/").status_code == 302
+
+
+def test_the_data_zip_holds_designs_and_orders(client: Client) -> None:
+    user = ShopperFactory()
+    design = design_of(user)
+    OrderLineFactory(order__user=user, design=design)
+    OrderFactory(email="someone@example.com")  # not theirs
+    client.force_login(user)
+    response = client.get("/accounts/my-data.zip")
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    names = set(archive.namelist())
+    assert {f"designs/{design.pk}/styled.png", f"designs/{design.pk}/mockup.png"} <= names
+    assert f"photos/{design.job.upload.pk}.png" in names
+    orders = json.loads(archive.read("orders.json"))
+    assert [o["number"] for o in orders] == [user.orders.get().number]
+    assert json.loads(archive.read("account.json"))["email"] == user.email
+
+
+def test_deleting_the_account_keeps_only_what_orders_need(client: Client) -> None:
+    user = ShopperFactory()
+    ordered = design_of(user)
+    line = OrderLineFactory(order__user=user, design=ordered)
+    unordered = design_of(user)
+    entry = EntryFactory(owner=user, design=unordered)
+    stored = {
+        "unordered": Path(unordered.job.upload.original.path),
+        "unordered_result": Path(unordered.job.result.path),
+        "ordered": Path(ordered.job.upload.original.path),
+    }
+    client.force_login(user)
+    assert "download your data" in client.get("/accounts/delete/").content.decode()
+    wrong = client.post("/accounts/delete/", {"password": "nope", "confirm": "on"})
+    assert wrong.status_code == 400 and get_user_model().objects.filter(pk=user.pk).exists()
+    with_capture = client.post("/accounts/delete/", {"password": PASSWORD, "confirm": "on"})
+    assert with_capture.status_code == 302
+    assert not get_user_model().objects.filter(pk=user.pk).exists()
+    assert not Entry.objects.filter(pk=entry.pk).exists()
+    assert not Design.objects.filter(pk=unordered.pk).exists()
+    assert not Upload.objects.filter(pk=unordered.job.upload_id).exists()
+    kept = Upload.objects.get(pk=ordered.job.upload_id)
+    assert kept.owner_user_id is None and kept.owner_session == services.DELETED_OWNER
+    order = Order.objects.get(pk=line.order_id)
+    assert order.user_id is None and order.owner_session == ""
+    assert stored["ordered"].exists()
+    assert "_auth_user_id" not in client.session
+
+
+def test_deleted_files_leave_disk_on_commit(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    user = ShopperFactory()
+    design = design_of(user)
+    files = [Path(design.job.upload.original.path), Path(design.job.result.path)]
+    assert all(f.exists() for f in files)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.delete_account(user=user)
+    assert not any(f.exists() for f in files)
