@@ -10,6 +10,7 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, HelpPanel
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
@@ -80,7 +81,11 @@ class EntryViewSet(ModelViewSet):
     edit_view_class = EntryEditView
     copy_view_enabled = False
     inspect_view_enabled = True
-    form_fields = ["is_hidden", "moderation_note"]
+    panels = [
+        HelpPanel(heading="The entry and its reports", template="showcase/admin/entry_panel.html"),
+        FieldPanel("is_hidden"),
+        FieldPanel("moderation_note"),
+    ]
     list_display = [
         "title",
         "owner",

@@ -1,0 +1,79 @@
+"""Headless Chromium: the home page's featured designs, the gallery, and a moderator hiding an
+entry in Wagtail (the owner is e-mailed; the entry is 404 to visitors). Screenshots go to
+``test-artifacts/gallery/``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import mail
+from django.core.files.base import ContentFile
+
+from shop.seed import seed_site
+from showcase.models import Report, ReportReason
+from showcase.seed import seed_gallery
+from showcase.tests.factories import EntryFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
+ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "gallery"
+PHOTOS = ["bsd68/101085.png", "bsd68/119082.png", "bsd68/12084.png"]
+
+
+def test_home_gallery_and_moderation(live_server, shared_data: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    seed_gallery(seed_site())
+    entries = []
+    for i, name in enumerate(PHOTOS):
+        entry = EntryFactory(title=f"Shared photo {i + 1}")
+        styled = (shared_data / "photos" / name).read_bytes()
+        entry.design.job.result.save("styled.png", ContentFile(styled), save=True)
+        entries.append(entry)
+    target = entries[0]
+    Report.objects.create(entry=target, reason=ReportReason.PERSONAL, details="That is my house")
+    get_user_model().objects.create_superuser("boss", "boss@example.com", "pw-boss-42")
+    base = live_server.url
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        visitor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        visitor.goto(f"{base}/")
+        block = visitor.locator("text=Fresh from the gallery")
+        assert block.count() == 1
+        for entry in entries:
+            assert visitor.locator(f'img[src="/gallery/{entry.pk}/image.png"]').count() == 1
+        visitor.screenshot(path=str(ARTIFACTS / "home-featured.png"), full_page=True)
+
+        admin = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        admin.goto(f"{base}/cms/login/")
+        admin.fill("input[name=username]", "boss")
+        admin.fill("input[name=password]", "pw-boss-42")
+        admin.click("button[type=submit]")
+        admin.wait_for_url(f"{base}/cms/")
+        admin.goto(f"{base}/cms/gallery/entries/")
+        admin.screenshot(path=str(ARTIFACTS / "admin-entries.png"), full_page=True)
+        admin.goto(f"{base}/cms/gallery/reports/")
+        assert "That is my house" in admin.content()
+        admin.screenshot(path=str(ARTIFACTS / "admin-reports.png"), full_page=True)
+        admin.goto(f"{base}/cms/gallery/entries/edit/{target.pk}/")
+        admin.check("input[name=is_hidden]")
+        admin.fill("input[name=moderation_note]", "Shows someone's house without consent.")
+        admin.screenshot(path=str(ARTIFACTS / "admin-hide.png"), full_page=True)
+        admin.get_by_role("button", name="Save").click()
+        admin.wait_for_url(f"{base}/cms/gallery/entries/")
+        browser.close()
+
+    target.refresh_from_db()
+    assert target.is_hidden
+    assert [m.to for m in mail.outbox] == [[target.owner.email]]
+    assert "Shows someone's house without consent." in mail.outbox[0].body
