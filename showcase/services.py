@@ -155,6 +155,12 @@ def _tell_owner_hidden(entry_id: Any) -> None:
 
 
 def remove_all_for(*, user: Any) -> int:
-    """Delete every gallery entry of ``user`` (account deletion), with likes and reports."""
+    """Account deletion: ``user``'s entries (with their likes and reports) and likes go.
+
+    Their likes on other shoppers' entries are taken back one by one so those entries'
+    ``like_count`` stays equal to their like rows.
+    """
+    for entry_id in list(Like.objects.filter(user=user).values_list("entry_id", flat=True)):
+        unlike(user=user, entry=Entry(pk=entry_id))
     deleted, _ = Entry.objects.filter(owner=user).delete()
     return deleted

@@ -20,6 +20,7 @@ from accounts import services
 from orders.models import Order
 from orders.tests.factories import DesignFactory, OrderFactory, OrderLineFactory
 from orders.tests.helpers import ADDRESS, shopper_with_design
+from showcase import services as showcase_services
 from showcase.models import Entry
 from showcase.tests.factories import PASSWORD, EntryFactory, ShopperFactory, design_of
 from styling.models import Design, Upload
@@ -161,6 +162,8 @@ def test_deleting_the_account_keeps_only_what_orders_need(client: Client) -> Non
     line = OrderLineFactory(order__user=user, design=ordered)
     unordered = design_of(user)
     entry = EntryFactory(owner=user, design=unordered)
+    liked = EntryFactory()
+    showcase_services.like(user=user, entry=liked)
     stored = {
         "unordered": Path(unordered.job.upload.original.path),
         "unordered_result": Path(unordered.job.result.path),
@@ -182,6 +185,8 @@ def test_deleting_the_account_keeps_only_what_orders_need(client: Client) -> Non
     assert order.user_id is None and order.owner_session == ""
     assert stored["ordered"].exists()
     assert "_auth_user_id" not in client.session
+    liked.refresh_from_db()
+    assert liked.like_count == 0 and not liked.likes.exists()
 
 
 def test_deleted_files_leave_disk_on_commit(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
@@ -192,3 +197,28 @@ def test_deleted_files_leave_disk_on_commit(django_capture_on_commit_callbacks) 
     with django_capture_on_commit_callbacks(execute=True):
         services.delete_account(user=user)
     assert not any(f.exists() for f in files)
+
+
+def test_changing_password_and_email_through_allauth(client: Client) -> None:
+    user = ShopperFactory()
+    client.force_login(user)
+    assert client.get("/accounts/email/").status_code == 200
+    changed = client.post(
+        "/accounts/password/change/",
+        {"oldpassword": PASSWORD, "password1": "another-pass-88", "password2": "another-pass-88"},
+    )
+    assert changed.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("another-pass-88")
+    client.post("/accounts/email/", {"action_add": "", "email": "new-address@example.com"})
+    new = EmailAddress.objects.get(email="new-address@example.com")
+    assert new.user == user and not new.verified
+    assert OrderFactory(email="new-address@example.com").user_id is None
+    (message,) = [m for m in mail.outbox if "new-address@example.com" in m.to]
+    # Orders with the new address join the account only once it is verified
+    order = OrderFactory(email="new-address@example.com")
+    link = LINK.search(message.body).group(1)
+    client.post(link)
+    new.refresh_from_db()
+    order.refresh_from_db()
+    assert new.verified and order.user_id == user.pk
