@@ -1,7 +1,7 @@
 """Housekeeping: delete uploads (with their jobs, previews and designs) nobody uses any more.
 
-An upload is abandoned when neither it nor any of its jobs or designs was created within
-``STYLING_RETENTION_DAYS``. It is kept, whatever its age, when anything outside the styling
+An upload is abandoned when it belongs to no account and neither it nor any of its jobs or
+designs was created within ``STYLING_RETENTION_DAYS``. It is kept, whatever its age, when anything outside the styling
 app refers to one of its rows (an order line pointing at a design, with PROTECT): styling
 cannot import ``orders``, so the check walks the models' reverse relations generically.
 """
@@ -60,11 +60,14 @@ def _referenced_upload_ids(upload_ids: list) -> set:
 
 
 def abandoned_uploads(now=None):  # -> QuerySet[Upload]
-    """Uploads whose newest activity (upload, job or design) is older than the retention."""
+    """Session-only uploads whose newest activity (upload, job or design) is older than the
+    retention. Uploads that belong to an account stay while the account does (its owner
+    keeps their designs there; deleting the account removes them)."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.STYLING_RETENTION_DAYS)
     return (
-        Upload.objects.annotate(
+        Upload.objects.filter(owner_user__isnull=True)
+        .annotate(
             last_job=Max("jobs__created_at"),
             last_design=Max("jobs__designs__created_at"),
         )

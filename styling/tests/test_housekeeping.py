@@ -73,6 +73,15 @@ def test_abandoned_upload_goes_with_its_jobs_designs_and_files(
     assert stored_files() == []
 
 
+def test_an_accounts_upload_is_kept_however_old(finished, django_user_model) -> None:
+    upload, job, design = finished
+    upload.owner_user = django_user_model.objects.create_user("kiki", "kiki@example.com", "pw")
+    upload.save()
+    age(30, upload, job, design)
+    assert retention.housekeeping().uploads == 0
+    assert Design.objects.filter(pk=design.pk).exists()
+
+
 def test_recent_activity_keeps_an_old_upload(finished) -> None:
     upload, job, design = finished
     age(8, upload, job)  # the design was made today
