@@ -36,3 +36,15 @@ def visitors(owner):  # type: ignore[no-untyped-def]
         "anonymous": client_for(None),
         "admin": client_for(admin),
     }
+
+
+@pytest.fixture
+def wagtail_root() -> None:
+    """Wagtail's root page and default locale, which its migrations create and a transactional
+    test's flush removes (so a browser test that follows one must put them back)."""
+    from django.conf import settings
+    from wagtail.models import Locale, Page
+
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE.split("-")[0])
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root"))

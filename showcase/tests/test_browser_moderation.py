@@ -25,7 +25,9 @@ ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "gallery"
 PHOTOS = ["bsd68/101085.png", "bsd68/119082.png", "bsd68/12084.png"]
 
 
-def test_home_gallery_and_moderation(live_server, shared_data: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_home_gallery_and_moderation(
+    live_server, shared_data: Path, monkeypatch, wagtail_root
+) -> None:  # type: ignore[no-untyped-def]
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed")
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
