@@ -176,6 +176,22 @@ def test_the_gallery_page_type_titles_the_gallery(client) -> None:  # type: igno
     assert "<h1>Shoppers&#x27; wall</h1>" in body and entry.title in body
 
 
+def test_editors_can_place_the_gallery_page_elsewhere(client) -> None:  # type: ignore[no-untyped-def]
+    from shop.seed import seed_site
+    from showcase.seed import seed_gallery
+
+    seed_gallery(seed_site())
+    page = GalleryPage.objects.get()
+    page.slug, page.title = "wall", "The wall"
+    page.save_revision().publish()
+    entry = EntryFactory()
+    hidden = EntryFactory(is_hidden=True)
+    response = client.get("/wall/")
+    body = response.content.decode()
+    assert response.status_code == 200 and "<h1>The wall</h1>" in body
+    assert entry.title in body and hidden.title not in body
+
+
 def test_the_home_page_features_recent_public_designs(client) -> None:  # type: ignore[no-untyped-def]
     from shop.seed import seed_site
     from showcase.seed import seed_gallery
