@@ -51,6 +51,10 @@ def beat_schedule() -> dict[str, dict[str, object]]:
             "task": "styling.watchdog_sweep",
             "schedule": float(settings.STYLING_WATCHDOG_INTERVAL_SECONDS),
         },
+        "printing-watchdog": {
+            "task": "printing.watchdog_sweep",
+            "schedule": float(settings.PRINT_WATCHDOG_INTERVAL_SECONDS),
+        },
         "styling-housekeeping": {"task": "styling.housekeeping", "schedule": 60.0 * 60},
     }
 
