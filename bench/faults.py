@@ -171,7 +171,16 @@ class Backend:
     def drop(self) -> None:
         if self.database:
             subprocess.run(
-                ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", self.database],
+                [
+                    "dropdb",
+                    "-h",
+                    "127.0.0.1",
+                    "-U",
+                    "postgres",
+                    "--if-exists",
+                    "--force",
+                    self.database,
+                ],
                 check=False,
             )
         if self.redis_db is not None:

@@ -16,6 +16,12 @@ the chain of an in-flight file when
 - nothing started within ``PRINT_QUEUE_TIMEOUT_SECONDS`` of the send (the
   message was lost before a worker ran it).
 
+The same holds one step earlier: if the paid order's ``render_order_print_files``
+message never ran (the broker was down when it was sent after the payment's
+commit, or the worker died with it), no line has a print file at all. A paid
+order whose last ``print_requested`` is older than ``PRINT_QUEUE_TIMEOUT_SECONDS``
+and still has a line without one gets the task sent again.
+
 Steps are idempotent with deterministic output paths, so a chain sent twice
 costs time, never a wrong file. After ``PRINT_MAX_REQUEUES`` re-sends the
 line is failed and the admins are told, so a file that kills its worker every
@@ -35,13 +41,14 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.utils import timezone
 
-from orders.models import OrderEvent
+from orders.models import Order, OrderEvent, OrderStatus
 from printing import state
 from printing.models import PrintFile
 
 log = logging.getLogger(__name__)
 
 REQUEUED = "print_requeued"
+REQUESTED = "print_requested"  # printing.fulfilment writes it when the order is paid
 
 
 def mark_enqueued(line_id: int) -> None:
@@ -135,4 +142,32 @@ def sweep(*, now: datetime | None = None) -> list[int]:
         )
     if requeued:
         log.warning("print watchdog: re-sent the chains of lines %s", requeued)
+    resend_unstarted_orders(now=now)
     return requeued
+
+
+def resend_unstarted_orders(*, now: datetime) -> list[int]:
+    """Send ``render_order_print_files`` again for paid orders whose render never ran."""
+    from printing.tasks import render_order_print_files
+
+    cutoff = now - timedelta(seconds=settings.PRINT_QUEUE_TIMEOUT_SECONDS)
+    resent: list[int] = []
+    orders = Order.objects.filter(status=OrderStatus.PAID, lines__printfile__isnull=True).distinct()
+    for order in orders:
+        with transaction.atomic():
+            locked = Order.objects.select_for_update().get(pk=order.pk)
+            requests = OrderEvent.objects.filter(order=locked, kind=REQUESTED)
+            last = requests.order_by("-created_at").first()
+            if last is None or last.created_at >= cutoff:
+                continue  # not requested (not ours to start) or still waiting its turn
+            if requests.count() > settings.PRINT_MAX_REQUEUES:
+                log.error("order %s: print render never started; not sent again", order.number)
+                continue
+            OrderEvent.objects.create(
+                order=locked, kind=REQUESTED, note="Sent again: the print render never started."
+            )
+            transaction.on_commit(partial(render_order_print_files.delay, order.pk))
+            resent.append(order.pk)
+    if resent:
+        log.warning("print watchdog: re-sent the print render of orders %s", resent)
+    return resent

@@ -160,3 +160,30 @@ def test_a_worker_killed_mid_print_step_still_ends_with_a_ready_file(rdn_weights
             time.sleep(0.5)
     pf = PrintFile.objects.get(pk=line.pk)
     assert pf.status == PrintStatus.READY and pf.preflight["passed"], pf.error
+
+
+def test_a_paid_order_whose_render_never_ran_is_sent_again(
+    monkeypatch, django_capture_on_commit_callbacks
+) -> None:
+    from printing import tasks
+
+    sent_orders: list[int] = []
+    monkeypatch.setattr(tasks.render_order_print_files, "delay", sent_orders.append)
+    # Given paid orders whose print render was requested (the broker lost the message) ...
+    lost = paid_order_with_lines(["small"], VendorFactory())
+    waiting = paid_order_with_lines(["small"], VendorFactory())
+    started = paid_order_with_lines(["small"], VendorFactory())
+    for order in (lost, waiting, started):
+        OrderEvent.objects.create(order=order, kind=watchdog.REQUESTED)
+    OrderEvent.objects.filter(order__in=[lost, started]).update(
+        created_at=ago(settings.PRINT_QUEUE_TIMEOUT_SECONDS + 5)
+    )
+    pipeline.render_order(started.pk, enqueue=False)  # ... this one's render did run
+    # When the watchdog sweeps, twice
+    with django_capture_on_commit_callbacks(execute=True):
+        watchdog.sweep()
+    with django_capture_on_commit_callbacks(execute=True):
+        watchdog.sweep()
+    # Then only the lost order's render is sent again, once, and that is on its record
+    assert sent_orders == [lost.pk]
+    assert OrderEvent.objects.filter(order=lost, kind=watchdog.REQUESTED).count() == 2
