@@ -629,6 +629,7 @@ def main() -> int:
         "STYLING_JOB_STALE_SECONDS": str(args.stale),
         "STYLING_WATCHDOG_INTERVAL_SECONDS": "5",
         "PRINT_STALE_SECONDS": str(args.stale),
+        "PRINT_HEARTBEAT_SECONDS": "5",
         "PRINT_WATCHDOG_INTERVAL_SECONDS": "5",
     }
     for name in ("CACHE_URL", "MEDIA_ROOT", "PRIVATE_MEDIA_ROOT", "CELERY_FILESYSTEM_DIR"):

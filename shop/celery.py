@@ -46,14 +46,20 @@ def beat_schedule() -> dict[str, dict[str, object]]:
     """Periodic tasks (run by ``celery beat``, or ``worker -B`` in the embedded stack)."""
     from django.conf import settings
 
+    styling_every = float(settings.STYLING_WATCHDOG_INTERVAL_SECONDS)
+    printing_every = float(settings.PRINT_WATCHDOG_INTERVAL_SECONDS)
+    # A sweep still queued when the next one is due is dropped (``expires``): behind a long
+    # print step they would otherwise pile up and all run back to back.
     return {
         "styling-watchdog": {
             "task": "styling.watchdog_sweep",
-            "schedule": float(settings.STYLING_WATCHDOG_INTERVAL_SECONDS),
+            "schedule": styling_every,
+            "options": {"expires": styling_every},
         },
         "printing-watchdog": {
             "task": "printing.watchdog_sweep",
-            "schedule": float(settings.PRINT_WATCHDOG_INTERVAL_SECONDS),
+            "schedule": printing_every,
+            "options": {"expires": printing_every},
         },
         "styling-housekeeping": {"task": "styling.housekeeping", "schedule": 60.0 * 60},
     }
