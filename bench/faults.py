@@ -627,10 +627,10 @@ def main() -> int:
         "RATE_LIMIT_CHECKOUT": "10000/m",
         # Recovery within a run: the watchdogs look every few seconds.
         "STYLING_JOB_STALE_SECONDS": str(args.stale),
-        "STYLING_WATCHDOG_INTERVAL_SECONDS": "5",
+        "STYLING_WATCHDOG_INTERVAL_SECONDS": "15",
         "PRINT_STALE_SECONDS": str(args.stale),
         "PRINT_HEARTBEAT_SECONDS": "5",
-        "PRINT_WATCHDOG_INTERVAL_SECONDS": "5",
+        "PRINT_WATCHDOG_INTERVAL_SECONDS": "15",
     }
     for name in ("CACHE_URL", "MEDIA_ROOT", "PRIVATE_MEDIA_ROOT", "CELERY_FILESYSTEM_DIR"):
         env.pop(name, None)

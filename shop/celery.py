@@ -46,20 +46,17 @@ def beat_schedule() -> dict[str, dict[str, object]]:
     """Periodic tasks (run by ``celery beat``, or ``worker -B`` in the embedded stack)."""
     from django.conf import settings
 
-    styling_every = float(settings.STYLING_WATCHDOG_INTERVAL_SECONDS)
-    printing_every = float(settings.PRINT_WATCHDOG_INTERVAL_SECONDS)
-    # A sweep still queued when the next one is due is dropped (``expires``): behind a long
-    # print step they would otherwise pile up and all run back to back.
+    # No ``expires`` on the sweeps: a worker busy with a long print step would discard every
+    # expired sweep and never run one (the sweep reads the clock when it runs, so a late one
+    # is as good as a fresh one).
     return {
         "styling-watchdog": {
             "task": "styling.watchdog_sweep",
-            "schedule": styling_every,
-            "options": {"expires": styling_every},
+            "schedule": float(settings.STYLING_WATCHDOG_INTERVAL_SECONDS),
         },
         "printing-watchdog": {
             "task": "printing.watchdog_sweep",
-            "schedule": printing_every,
-            "options": {"expires": printing_every},
+            "schedule": float(settings.PRINT_WATCHDOG_INTERVAL_SECONDS),
         },
         "styling-housekeeping": {"task": "styling.housekeeping", "schedule": 60.0 * 60},
     }

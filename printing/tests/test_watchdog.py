@@ -125,7 +125,7 @@ def test_beat_runs_the_sweep() -> None:
     entry = beat_schedule()["printing-watchdog"]
     assert entry["task"] == watchdog_sweep.name == "printing.watchdog_sweep"
     assert entry["schedule"] == settings.PRINT_WATCHDOG_INTERVAL_SECONDS
-    assert entry["options"] == {"expires": settings.PRINT_WATCHDOG_INTERVAL_SECONDS}
+    assert "options" not in entry  # an expiring sweep starves behind long print steps
 
 
 @pytest.mark.worker
