@@ -30,7 +30,8 @@ print files and prints: orders paid, paid exactly once, orders with every
 print file ready, jobs stuck, 5xx responses. Any loss makes the exit status 1.
 
 Rate limits are raised for the run (every shopper comes from 127.0.0.1) and
-the watchdogs run every few seconds (``--stale``) so recovery fits in a run.
+the watchdogs run every 15 s with ``--stale`` (30 s) as their silence limit, so recovery
+fits in a run.
 """
 
 from __future__ import annotations
@@ -625,7 +626,7 @@ def main() -> int:
         "RATE_LIMIT_UPLOADS": "10000/m",
         "RATE_LIMIT_STYLING_JOBS": "10000/m",
         "RATE_LIMIT_CHECKOUT": "10000/m",
-        # Recovery within a run: the watchdogs look every few seconds.
+        # Recovery within a run: the watchdogs look every 15 s.
         "STYLING_JOB_STALE_SECONDS": str(args.stale),
         "STYLING_WATCHDOG_INTERVAL_SECONDS": "15",
         "PRINT_STALE_SECONDS": str(args.stale),
