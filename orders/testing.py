@@ -71,6 +71,17 @@ class Emulator:
         query = f"?type={type}&limit=100" if type else "?limit=100"
         return self._request("GET", f"/v1/events{query}")["data"]
 
+    def charges(self) -> list[dict[str, Any]]:
+        """Every charge the emulator holds, all pages."""
+        charges: list[dict[str, Any]] = []
+        after = ""
+        while True:
+            page = self._request("GET", f"/v1/charges?limit=100{after}")
+            charges += page["data"]
+            if not page.get("has_more") or not page["data"]:
+                return charges
+            after = f"&starting_after={page['data'][-1]['id']}"
+
     def payment_intent(self, intent_id: str) -> dict[str, Any]:
         return self._request("GET", f"/v1/payment_intents/{intent_id}")
 

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from catalog.models import format_money
 from orders import cart as carts
 from orders import links, selectors, services, stripe_gateway, webhooks
+from orders.csp import allows_stripe_js
 from orders.exceptions import DesignNotOrderable, OrdersError
 from orders.forms import AddToCartForm, CheckoutForm, QuantityForm
 from orders.models import Order, OrderStatus
@@ -118,6 +119,7 @@ def _own_order(request: HttpRequest, token) -> Order:  # type: ignore[no-untyped
 
 
 @require_GET
+@allows_stripe_js
 def pay(request: HttpRequest, token) -> HttpResponse:  # type: ignore[no-untyped-def]
     order = _own_order(request, token)
     if order.status not in services.PAYABLE:

@@ -87,6 +87,10 @@ class PrintFile(models.Model):
     upscale_factor = models.FloatField(
         null=True, blank=True, help_text="Real super-resolution factor applied (RDN passes)."
     )
+    # Liveness of the render (printing.watchdog): when its next step was sent to a queue, and
+    # when a worker running one of its steps last reported. A step after the send is running.
+    enqueued_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]

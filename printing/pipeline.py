@@ -151,7 +151,9 @@ def render_order(
 def enqueue_line_chain(line_id: int) -> None:
     """Upscale on the gpu queue, then compose + PDF + preflight on default."""
     from printing.tasks import gpu_upscale_line, write_line_pdf_task
+    from printing.watchdog import mark_enqueued
 
+    mark_enqueued(line_id)
     chain(gpu_upscale_line.si(line_id), write_line_pdf_task.si(line_id)).apply_async()
 
 

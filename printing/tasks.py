@@ -15,7 +15,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.db import OperationalError
 from PIL import UnidentifiedImageError
 
-from printing import pipeline
+from printing import pipeline, watchdog
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,8 @@ def is_transient(exc: BaseException) -> bool:
 
 def _run_step(task, line_id: int, step) -> object:
     try:
-        return step(line_id)
+        with watchdog.heartbeat(line_id):
+            return step(line_id)
     except Exception as exc:
         if is_transient(exc) and task.request.retries < task.max_retries:
             countdown = BACKOFF_BASE_S * 2**task.request.retries
@@ -55,6 +56,12 @@ def _run_step(task, line_id: int, step) -> object:
         log.exception("Line %s %s failed for good", line_id, task.name)
         pipeline.mark_line_failed(line_id, reason)
         raise
+
+
+@shared_task(name="printing.watchdog_sweep", queue="default", ignore_result=True)
+def watchdog_sweep() -> list[int]:
+    """Re-send print chains whose worker died (``printing.watchdog``); run by beat."""
+    return watchdog.sweep()
 
 
 @shared_task(name="printing.render_order_print_files", queue="default")

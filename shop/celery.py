@@ -46,10 +46,17 @@ def beat_schedule() -> dict[str, dict[str, object]]:
     """Periodic tasks (run by ``celery beat``, or ``worker -B`` in the embedded stack)."""
     from django.conf import settings
 
+    # No ``expires`` on the sweeps: a worker busy with a long print step would discard every
+    # expired sweep and never run one (the sweep reads the clock when it runs, so a late one
+    # is as good as a fresh one).
     return {
         "styling-watchdog": {
             "task": "styling.watchdog_sweep",
             "schedule": float(settings.STYLING_WATCHDOG_INTERVAL_SECONDS),
+        },
+        "printing-watchdog": {
+            "task": "printing.watchdog_sweep",
+            "schedule": float(settings.PRINT_WATCHDOG_INTERVAL_SECONDS),
         },
         "styling-housekeeping": {"task": "styling.housekeeping", "schedule": 60.0 * 60},
     }

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "allauth",
     "allauth.account",
+    "csp",
 ]
 
 MIDDLEWARE = [
@@ -98,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "shop.csp.ContentSecurityPolicyMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -360,12 +362,25 @@ PRINT_SR_MIN_FACTOR = env.float("PRINT_SR_MIN_FACTOR", default=2.0)
 # styles run whole, so this bounds a print worker's memory: ~2.5 GB peak at 12 MP, measured by
 # bench/print_pdf.py --from-original); the upscaler covers the rest, never past x4.
 PRINT_STYLE_MAX_PIXELS = env.int("PRINT_STYLE_MAX_PIXELS", default=12_500_000)
+# The print watchdog (printing.watchdog): a running step reports every PRINT_HEARTBEAT_SECONDS;
+# one silent for PRINT_STALE_SECONDS (its worker died), or a step nobody started within
+# PRINT_QUEUE_TIMEOUT_SECONDS of being sent, gets its chain sent again, at most
+# PRINT_MAX_REQUEUES times per line; the sweep runs every PRINT_WATCHDOG_INTERVAL_SECONDS.
+PRINT_HEARTBEAT_SECONDS = env.int("PRINT_HEARTBEAT_SECONDS", default=10)
+PRINT_STALE_SECONDS = env.int("PRINT_STALE_SECONDS", default=120)
+PRINT_QUEUE_TIMEOUT_SECONDS = env.int("PRINT_QUEUE_TIMEOUT_SECONDS", default=1800)
+PRINT_MAX_REQUEUES = env.int("PRINT_MAX_REQUEUES", default=3)
+PRINT_WATCHDOG_INTERVAL_SECONDS = env.int("PRINT_WATCHDOG_INTERVAL_SECONDS", default=60)
 
 # --- Wagtail --------------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "Retrocel"
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# No calls from the admin to other sites (gravatar.com, releases.wagtail.io): the admin's CSP
+# keeps connections and images to our own origin.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -375,6 +390,39 @@ X_FRAME_OPTIONS = "SAMEORIGIN"
 SILENCED_SYSTEM_CHECKS = ["security.W019"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp through shop.csp). Shop pages run only our own static
+# scripts and styles: no inline script or style, no eval. The pay page adds Stripe.js's origins,
+# taken from STRIPE_JS_URL / STRIPE_API_BASE when it is served (orders.csp), so the local emulator
+# on its own port works the same way real Stripe does.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # data: for Cropper.js's checkerboard, blob: for the chosen photo's local preview.
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'none'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    },
+}
+# Wagtail's admin (and Django's) render inline <script> blocks and style attributes from their
+# own templates (inline panels, date widgets, the page editor), which we neither own nor can
+# nonce, so under these prefixes a separate policy allows inline script/style but keeps
+# everything else to our own origin: no third-party scripts, frames or connections.
+CSP_ADMIN_URL_PREFIXES = ["/cms/", "/django-admin/"]
+CSP_ADMIN_DIRECTIVES = {
+    **CONTENT_SECURITY_POLICY["DIRECTIVES"],
+    "script-src": ["'self'", "'unsafe-inline'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    # Live preview frames our own pages; avatars are drawn locally (WAGTAIL_GRAVATAR off).
+    "frame-src": ["'self'"],
+}
+
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

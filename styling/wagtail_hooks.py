@@ -18,6 +18,10 @@ class SamplesPanel(Panel):
     class BoundPanel(Panel.BoundPanel):
         template_name = "styling/admin/samples_panel.html"
 
+        class Media:
+            # A stylesheet rather than style attributes: the site's CSP keeps to files.
+            css = {"all": ["styling/admin/samples.css"]}
+
         def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
             context = super().get_context_data(parent_context)
             style = self.instance

@@ -10,18 +10,15 @@ from django.contrib.sessions.backends.db import SessionStore
 
 from orders.models import Order, OrderStatus
 from orders.tests.factories import DesignFactory, ShippingRateFactory
+from shop.testing.browser import chromium
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "orders"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_checkout_from_cart_to_paid_order_page(live_server, emulator_webhooks) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     # Given a browser session whose cart holds one of its designs ($18.00 mug)
@@ -32,9 +29,7 @@ def test_checkout_from_cart_to_paid_order_page(live_server, emulator_webhooks) -
     session["retrocel_cart"] = {str(design.pk): 1}
     session.save()
 
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1100, "height": 900})
+    with chromium(viewport={"width": 1100, "height": 900}) as context:
         context.add_cookies(
             [
                 {
@@ -77,7 +72,6 @@ def test_checkout_from_cart_to_paid_order_page(live_server, emulator_webhooks) -
         # And the cart is empty again
         page.goto(f"{live_server.url}/cart/")
         expect(page.get_by_text("Your cart is empty.")).to_be_visible()
-        browser.close()
 
     order = Order.objects.get()
     assert order.status == OrderStatus.PAID

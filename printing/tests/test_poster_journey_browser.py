@@ -24,6 +24,7 @@ from orders.tests.factories import ShippingRateFactory
 from printing.models import PrintFile, PrintStatus, ProductRoute
 from printing.tests import poppler
 from printing.tests.print_factories import VendorFactory
+from shop.testing.browser import chromium
 from styling.models import StylingJob
 from styling.tests.factories import StyleFactory
 
@@ -37,10 +38,6 @@ pytestmark = [
 ]
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "poster-journey"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 BEACH = "photos/sun80/beach_sun_bgtlposotyokcsdg.jpg"  # 768 x 1024
 PRINT_TIMEOUT_S = 1500  # the worker re-runs the style on the original and RDN x4 on a CPU
 
@@ -99,8 +96,8 @@ def style_and_place(page, base: str, photo: Path, poster: Variant) -> tuple[int,
     page.wait_for_url("**/place/")
     page.select_option('select[name="variant"]', str(poster.pk))
     page.wait_for_function(
-        "(() => { const m = document.getElementById('mockup');"
-        " return m.complete && m.naturalWidth > 0 && m.src.includes('variant='); })()"
+        "() => { const m = document.getElementById('mockup');"
+        " return m.complete && m.naturalWidth > 0 && m.src.includes('variant='); }"
     )
     return crop  # type: ignore[return-value]
 
@@ -108,7 +105,7 @@ def style_and_place(page, base: str, photo: Path, poster: Variant) -> tuple[int,
 def test_posters_print_full_size_from_the_original(
     live_server, celery_worker, emulator_webhooks, shared_data: Path, poster, monkeypatch, tmp_path
 ) -> None:
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -117,9 +114,8 @@ def test_posters_print_full_size_from_the_original(
     spec = poster.print_spec
     assert (spec.min_dpi, spec.recommended_dpi) == (150, 300)
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+    with chromium(viewport={"width": 1280, "height": 900}) as context:
+        page = context.new_page()
         page.set_default_timeout(120_000)
 
         # A 12-megapixel photo fills the 18 x 24 in poster sharply (300 DPI, the recommendation)
@@ -171,7 +167,6 @@ def test_posters_print_full_size_from_the_original(
             "data-status", "paid", timeout=60_000
         )
         page.screenshot(path=str(ARTIFACTS / "3-order-paid.png"), full_page=True)
-        browser.close()
 
     # The worker renders the print file from the original upload (style + RDN + PDF)
     order = Order.objects.get()

@@ -18,7 +18,7 @@ from printing.tests.print_factories import (
     paid_order_with_lines,
     run_line_pipeline,
 )
-from printing.tests.test_portal_browser import CHROMIUM_ARGS
+from shop.testing.browser import chromium
 
 pytestmark = [
     pytest.mark.browser,
@@ -33,7 +33,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 def test_admin_rerenders_a_line_from_the_order_inspector(
     live_server, celery_worker, rdn_weights, django_user_model, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    from playwright.sync_api import expect, sync_playwright
+    from playwright.sync_api import expect
 
     # Given an admin and a paid order whose line's print file is ready
     admin = django_user_model.objects.create_superuser("boss", "boss@example.test", PASSWORD)
@@ -45,40 +45,34 @@ def test_admin_rerenders_a_line_from_the_order_inspector(
     ARTIFACTS.mkdir(exist_ok=True)
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        try:
-            page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            # When the admin signs in and opens the order in the inspector
-            page.goto(f"{live_server.url}/cms/orders/inspect/{order.pk}/")
-            page.fill("input[name=username]", "boss")
-            page.fill("input[name=password]", PASSWORD)
-            page.click("button[type=submit]")
-            row = page.locator(f"[data-testid=print-files] tr[data-line='{line.pk}']")
-            # Then the line's print file and its preflight are shown
-            expect(row.get_by_test_id("print-status")).to_contain_text("Ready")
-            expect(row.get_by_test_id("preflight")).to_contain_text("Passed")
-            expect(row.get_by_test_id("preflight")).to_contain_text("image_ppi")
-            page.screenshot(path=str(ARTIFACTS / "admin-print-files.png"), full_page=True)
-            # When the admin re-renders the line
-            row.get_by_role("button", name="Re-render line").click()
-            expect(page.locator("body")).to_contain_text("Re-rendering the print file of line")
-            # Then the worker renders it again and the inspector shows it ready
-            wait_for(
-                lambda: PrintFileEvent.objects.filter(
-                    print_file_id=line.pk, from_status=PrintStatus.RERENDERING
-                ).exists(),
-                timeout=240,
-                what="the re-render chain",
-            )
-            page.reload()
-            row = page.locator(f"[data-testid=print-files] tr[data-line='{line.pk}']")
-            expect(row.get_by_test_id("print-status")).to_contain_text("Ready")
-            page.screenshot(
-                path=str(ARTIFACTS / "admin-print-files-rerendered.png"), full_page=True
-            )
-        finally:
-            browser.close()
+    with chromium(viewport={"width": 1400, "height": 1000}) as context:
+        page = context.new_page()
+        # When the admin signs in and opens the order in the inspector
+        page.goto(f"{live_server.url}/cms/orders/inspect/{order.pk}/")
+        page.fill("input[name=username]", "boss")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        row = page.locator(f"[data-testid=print-files] tr[data-line='{line.pk}']")
+        # Then the line's print file and its preflight are shown
+        expect(row.get_by_test_id("print-status")).to_contain_text("Ready")
+        expect(row.get_by_test_id("preflight")).to_contain_text("Passed")
+        expect(row.get_by_test_id("preflight")).to_contain_text("image_ppi")
+        page.screenshot(path=str(ARTIFACTS / "admin-print-files.png"), full_page=True)
+        # When the admin re-renders the line
+        row.get_by_role("button", name="Re-render line").click()
+        expect(page.locator("body")).to_contain_text("Re-rendering the print file of line")
+        # Then the worker renders it again and the inspector shows it ready
+        wait_for(
+            lambda: PrintFileEvent.objects.filter(
+                print_file_id=line.pk, from_status=PrintStatus.RERENDERING
+            ).exists(),
+            timeout=240,
+            what="the re-render chain",
+        )
+        page.reload()
+        row = page.locator(f"[data-testid=print-files] tr[data-line='{line.pk}']")
+        expect(row.get_by_test_id("print-status")).to_contain_text("Ready")
+        page.screenshot(path=str(ARTIFACTS / "admin-print-files-rerendered.png"), full_page=True)
 
     fresh = PrintFile.objects.get(pk=line.pk)
     assert (fresh.status, fresh.error, fresh.file.name) == (PrintStatus.READY, "", first.file.name)

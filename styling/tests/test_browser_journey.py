@@ -13,6 +13,7 @@ from django.conf import settings
 
 from catalog.models import Product, ProductKind, Variant
 from catalog.seed import seed_specs
+from shop.testing.browser import CHROMIUM, chromium
 from styling.models import Design, StylingJob
 from styling.tests.factories import StyleFactory
 
@@ -23,11 +24,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "styling-journey"
 PHOTO = "photos/sun80/canyon_sun_aokgdiugvxssbqyl.jpg"  # 1024 x 682
 
@@ -48,14 +44,11 @@ def browser_page(monkeypatch):
     # Playwright's sync API runs an event loop in this thread; the ORM calls in between are
     # ordinary blocking calls on the test thread.
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for old in ARTIFACTS.glob("*.png"):
         old.unlink()
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
+    with chromium(viewport={"width": 1280, "height": 900}) as context:
+        page = context.new_page()
         errors: list[str] = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
         page.on(
@@ -70,7 +63,6 @@ def browser_page(monkeypatch):
         )
         page.errors = errors  # type: ignore[attr-defined]
         yield page
-        browser.close()
 
 
 def shot(page, name: str) -> None:
@@ -120,8 +112,10 @@ def test_upload_crop_style_progress_compare_place_add(
     assert job.status == "done" and job.strength == 0.9
 
     # 5. Before/after: drag the slider
+    # Predicates are functions, not bare expressions: Playwright evals bare expressions in the
+    # page, which the CSP (no 'unsafe-eval') refuses.
     page.wait_for_function(
-        "document.querySelector('#compare-after img').complete && "
+        "() => document.querySelector('#compare-after img').complete && "
         "document.querySelector('#compare-after img').naturalWidth > 0"
     )
     box = page.locator("#compare").bounding_box()
@@ -147,8 +141,8 @@ def test_upload_crop_style_progress_compare_place_add(
     offset_x = float(page.input_value('input[name="offset_x"]'))
     assert offset_x == pytest.approx(0.05, abs=0.01)
     page.wait_for_function(
-        "(() => { const m = document.getElementById('mockup');"
-        " return m.complete && m.naturalWidth > 0 && m.src.includes('offset_x=0.0'); })()",
+        "() => { const m = document.getElementById('mockup');"
+        " return m.complete && m.naturalWidth > 0 && m.src.includes('offset_x=0.0'); }",
         timeout=30_000,
     )
     page.wait_for_selector("#quality.is-ok", timeout=30_000)
@@ -165,7 +159,7 @@ def test_upload_crop_style_progress_compare_place_add(
     shot(page, "07-cart")
     page.goto(f"{live_server.url}/create/designs/")
     page.wait_for_function(
-        "Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
+        "() => Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
     )
     shot(page, "08-my-designs")
     design = Design.objects.get()

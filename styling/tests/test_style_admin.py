@@ -194,3 +194,14 @@ def test_edit_without_touching_the_source_does_not_reverify_or_requeue(
     assert response.status_code == 302
     style.refresh_from_db()
     assert (style.name, style.samples_status) == ("Renamed", SamplesStatus.DONE)
+
+
+@pytest.mark.django_db
+def test_samples_panel_styles_come_from_a_stylesheet_not_style_attributes(
+    admin_client: Client,
+) -> None:
+    style = StyleFactory(samples_status=SamplesStatus.DONE)
+    edit = admin_client.get(f"/cms/snippets/styling/style/edit/{style.pk}/").content.decode()
+    panel = edit[edit.index('<div class="style-samples-panel">') :]
+    assert "styling/admin/samples.css" in edit
+    assert 'style="' not in panel[: panel.index("</div>")]
