@@ -16,6 +16,7 @@ from django.core import mail
 
 from catalog.models import Product, ProductKind, Variant
 from catalog.seed import seed_specs
+from shop.testing.browser import CHROMIUM, chromium
 from showcase.models import Entry
 from showcase.tests.factories import PASSWORD
 from styling.models import Design
@@ -28,11 +29,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "accounts-journey"
 PHOTO = "photos/sun80/canyon_sun_aokgdiugvxssbqyl.jpg"  # 1024 x 682
 CONFIRM_PATH = re.compile(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)")
@@ -52,18 +48,16 @@ def browser(monkeypatch):  # type: ignore[no-untyped-def]
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed")
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield chromium
-        chromium.close()
+    with chromium(viewport={"width": 1280, "height": 900}) as context:
+        yield context  # each new_page gets its own context; the CSP watch covers them all
 
 
-def new_page(browser):  # type: ignore[no-untyped-def]
-    """A fresh browser context (its own cookies) and page that records script errors."""
-    page = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+def new_page(first):  # type: ignore[no-untyped-def]
+    """A fresh browser context (its own cookies), under the same CSP watch, recording script errors."""
+    context = first.browser.new_context(viewport={"width": 1280, "height": 900})
+    first.csp.attach(context)
+    page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
     return page
@@ -112,7 +106,7 @@ def style_and_add(page, base: str, photo: Path, mug: Variant) -> None:  # type: 
 
 def images_loaded(page) -> None:  # type: ignore[no-untyped-def]
     page.wait_for_function(
-        "Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
+        "() => Array.from(document.images).every(i => i.complete && i.naturalWidth > 0)"
     )
 
 

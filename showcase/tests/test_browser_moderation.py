@@ -13,14 +13,13 @@ from django.core import mail
 from django.core.files.base import ContentFile
 
 from shop.seed import seed_site
+from shop.testing.browser import CHROMIUM, chromium
 from showcase.models import Report, ReportReason
 from showcase.seed import seed_gallery
 from showcase.tests.factories import EntryFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"]
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "gallery"
 PHOTOS = ["bsd68/101085.png", "bsd68/119082.png", "bsd68/12084.png"]
 
@@ -31,8 +30,6 @@ def test_home_gallery_and_moderation(
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed")
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    from playwright.sync_api import sync_playwright
-
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     seed_gallery(seed_site())
     entries = []
@@ -46,9 +43,8 @@ def test_home_gallery_and_moderation(
     get_user_model().objects.create_superuser("boss", "boss@example.com", "pw-boss-42")
     base = live_server.url
 
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        visitor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    with chromium(viewport={"width": 1280, "height": 900}) as context:
+        visitor = context.new_page()
         visitor.goto(f"{base}/")
         block = visitor.locator("text=Fresh from the gallery")
         assert block.count() == 1
@@ -56,7 +52,9 @@ def test_home_gallery_and_moderation(
             assert visitor.locator(f'img[src="/gallery/{entry.pk}/image.png"]').count() == 1
         visitor.screenshot(path=str(ARTIFACTS / "home-featured.png"), full_page=True)
 
-        admin = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+        admin_context = context.browser.new_context(viewport={"width": 1280, "height": 900})
+        context.csp.attach(admin_context)
+        admin = admin_context.new_page()
         admin.goto(f"{base}/cms/login/")
         admin.fill("input[name=username]", "boss")
         admin.fill("input[name=password]", "pw-boss-42")
@@ -73,7 +71,6 @@ def test_home_gallery_and_moderation(
         admin.screenshot(path=str(ARTIFACTS / "admin-hide.png"), full_page=True)
         admin.get_by_role("button", name="Save").click()
         admin.wait_for_url(f"{base}/cms/gallery/entries/")
-        browser.close()
 
     target.refresh_from_db()
     assert target.is_hidden
