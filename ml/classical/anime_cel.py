@@ -34,8 +34,8 @@ import numpy as np
 import torch
 from PIL import Image
 
+from ml.classical import face_features, ink, marks, regions
 from ml.classical import faces as facemod
-from ml.classical import ink, regions
 from ml.color import oklab_to_srgb, srgb_to_oklab
 
 Progress = Callable[[float], None]
@@ -139,6 +139,8 @@ def render(
     lab = _to_oklab(rgb)
     smooth = regions.edge_aware_smooth(lab, unit)
     texture = regions.texture_map(lab[..., 0], unit)
+    stripes = marks.dark_marks(smooth, texture, unit)
+    smooth = marks.fill_marks(smooth, stripes, unit)
     smooth = regions.calm_texture(smooth, texture, unit)
     report(0.25)
     found = facemod.detect_faces(rgb, unit) if params.faces else []
@@ -150,11 +152,16 @@ def render(
     reg, n = regions.compact_ids(regions.absorb_small(reg, min_area))
     reg, n = regions.merge_similar(reg, n, smooth, threshold=0.055)
     face = facemod.face_mask(reg.shape, found)
-    if found:
-        reg, n = regions.compact_ids(facemod.skin_region(reg, smooth, found, face))
+    skin = facemod.skin_mask(smooth, found) if found else None
+    if skin is not None:
+        reg = np.where(skin, n, reg)
+        reg, n = regions.compact_ids(reg)
     report(0.5)
 
     tones = _tones(smooth[..., 0], reg, n, unit, face)
+    if skin is not None:
+        # Skin in exactly two tones: the base and one clean shadow shape.
+        tones[skin] = facemod.skin_shadow(smooth[..., 0], skin, found)[skin]
     paint = _paint(smooth, reg, n, tones, params)
     paint = _washes(paint, smooth, lab, reg, n, unit)
     report(0.75)
@@ -167,12 +174,27 @@ def render(
             smooth[..., 0], unit, exclude=border | (face > 0.05), min_length=28 * unit
         )
         strength = np.maximum(strength, 0.8 * inside)
-        # Inside a face only strong boundaries (jaw, hair line) keep their ink.
-        strength *= 1.0 - 0.7 * face
+        if skin is not None:
+            # Inside a face only the skin's own outline (cheeks, jaw, hair line) and strong
+            # boundaries keep their ink, at full weight: a faded line would break into specks.
+            outline = (
+                cv2.dilate(
+                    regions.boundaries(skin.astype(np.int32)).astype(np.uint8),
+                    np.ones((3, 3), np.uint8),
+                )
+                > 0
+            )
+            strength = np.where(outline, np.maximum(strength, 0.6), strength)
+            weak = (face > 0.2) & (strength < 0.8) & ~outline
+            strength = np.where(weak, 0.0, strength).astype(np.float32)
         coverage = ink.stroke(strength, sigma=max(0.5, 1.1 * unit) * params.line_weight)
         if found:
-            coverage = np.maximum(coverage, facemod.feature_ink(smooth[..., 0], found))
+            coverage = np.maximum(coverage, face_features.feature_ink(smooth[..., 0], found))
+        if stripes.any():
+            # Lines stop short of a stripe instead of running into it in stubs and slivers.
+            coverage *= ~marks.near(stripes, 5 * unit)
         coverage = ink.drop_fragments(coverage, min_area=max(4.0, 12 * unit * unit))
+        coverage = np.maximum(coverage, marks.mark_coverage(stripes, unit))
     return paint, coverage
 
 
