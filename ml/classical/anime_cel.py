@@ -143,7 +143,7 @@ def render(
     smooth = marks.fill_marks(smooth, stripes, unit)
     smooth = regions.calm_texture(smooth, texture, unit)
     report(0.25)
-    found = facemod.detect_faces(rgb, unit) if params.faces else []
+    found = facemod.drawable(facemod.detect_faces(rgb, unit), rgb.shape[:2]) if params.faces else []
     clusters = regions.colour_clusters(smooth, params.colours)
     clusters = regions.smooth_labels(clusters, params.colours, int(round(5 * unit)))
     reg, _ = regions.connected_regions(clusters, params.colours)
@@ -184,16 +184,18 @@ def render(
                 )
                 > 0
             )
-            strength = np.where(outline, np.maximum(strength, 0.6), strength)
+            # Boosted where the skin meets something of another colour; where the skin
+            # shape only stops at the face ellipse (same colour beyond) no line is drawn.
+            strength = np.where(outline & (strength > 0.25), np.maximum(strength, 0.6), strength)
             weak = (face > 0.2) & (strength < 0.8) & ~outline
             strength = np.where(weak, 0.0, strength).astype(np.float32)
         coverage = ink.stroke(strength, sigma=max(0.5, 1.1 * unit) * params.line_weight)
-        if found:
-            coverage = np.maximum(coverage, face_features.feature_ink(smooth[..., 0], found))
         if stripes.any():
             # Lines stop short of a stripe instead of running into it in stubs and slivers.
             coverage *= ~marks.near(stripes, 5 * unit)
         coverage = ink.drop_fragments(coverage, min_area=max(4.0, 12 * unit * unit))
+        if found:  # drawn on purpose, after the speck filter
+            coverage = np.maximum(coverage, face_features.feature_ink(smooth[..., 0], found))
         coverage = np.maximum(coverage, marks.mark_coverage(stripes, unit))
     return paint, coverage
 

@@ -65,6 +65,16 @@ def detect_faces(rgb: np.ndarray, unit: float) -> list[Face]:
     return sorted(faces, key=lambda f: -f.w * f.h)
 
 
+#: A face narrower than this fraction of the picture's long side is painted by the general
+#: path: its features are a few pixels, too small to redraw as strokes (group photos, crowds).
+DRAWABLE_FRACTION = 0.15
+
+
+def drawable(faces: list[Face], shape: tuple[int, int]) -> list[Face]:
+    """The faces large enough to be drawn the anime way (portraits, close-ups)."""
+    return [f for f in faces if f.w >= DRAWABLE_FRACTION * max(shape)]
+
+
 def face_mask(shape: tuple[int, int], faces: list[Face]) -> np.ndarray:
     """Float (H, W) in [0, 1]: 1 inside each face's ellipse (forehead to chin), soft rim."""
     mask = np.zeros(shape, dtype=np.uint8)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ml.classical.faces import detect_faces
+from ml.classical.faces import detect_faces, drawable
 from ml.specks import DARK, at_reference_size, loose_specks, loose_specks_per_megapixel
 from ml.styles import StyleSpec, load_style
 from ml.tests.conftest import PHOTOS
@@ -130,3 +130,18 @@ def test_face_features_are_drawn_as_lines(zone: tuple[float, float, float, float
     assert ink.mean() < 0.1
     for x, y, w, h, area in pieces:
         assert w >= 3 * h or area < (f.w / 30) ** 2, (x, y, w, h, area)
+
+
+def test_a_small_face_is_painted_by_the_general_path() -> None:
+    # Given a photo whose face the detector finds but which is a few dozen pixels wide
+    photo = at_reference_size(_photo(PHOTOS / "bsd68" / "119082.png"))
+    rgb = np.asarray(photo, np.float32) / 255
+    unit = max(photo.size) / 1024
+    faces = detect_faces(rgb, unit=unit)
+    assert len(faces) == 1 and faces[0].w < 0.15 * max(photo.size)
+    assert drawable(faces, rgb.shape[:2]) == []
+    # Then it is painted exactly as with the face treatment off (no blank oval, no guessed marks)
+    with_faces = _anime(grain=0)(photo, size=512)
+    assert np.array_equal(
+        np.asarray(with_faces), np.asarray(_anime(grain=0, faces=0)(photo, size=512))
+    )
