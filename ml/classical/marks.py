@@ -24,8 +24,8 @@ def dark_marks(lab: np.ndarray, texture: np.ndarray, unit: float) -> np.ndarray:
 
     A pixel is a mark when it is darker than the closing of the lightness
     (about 21 px at 1024) by a clear step, dark in absolute terms, and the
-    surface around it is light, coloured and warm (a coat or a mane: not the
-    dark gaps of green foliage, not windows in a grey wall). The mask is then rounded
+    surface around it is light, coloured, warm and of one colour (a coat or a
+    mane: not the dark gaps of foliage, not windows in a grey wall). The mask is then rounded
     (blur + threshold), and only stroke-like pieces larger than a drawn
     stroke are kept, so no specks are made here.
     """
@@ -37,8 +37,12 @@ def dark_marks(lab: np.ndarray, texture: np.ndarray, unit: float) -> np.ndarray:
     # Strong steps down from the surrounding fur, dark in absolute terms, on texture only.
     # The colour of the light surface around each pixel (dark pixels left out of the average).
     light = smoothstep(lightness, 0.45, 0.55).astype(np.float32)
-    around = cv2.GaussianBlur(lab * light[..., None], (0, 0), 6 * unit)
-    around /= np.maximum(cv2.GaussianBlur(light, (0, 0), 6 * unit), 1e-3)[..., None]
+    weight = np.maximum(cv2.GaussianBlur(light, (0, 0), 6 * unit), 1e-3)[..., None]
+    around = cv2.GaussianBlur(lab * light[..., None], (0, 0), 6 * unit) / weight
+    # How much that surface's colour varies: a coat is one colour, foliage a mix of several.
+    square = cv2.GaussianBlur(lab * lab * light[..., None], (0, 0), 6 * unit) / weight
+    spread = np.sqrt(np.maximum(square - around * around, 0.0))
+    mixed = np.hypot(spread[..., 1], spread[..., 2])
     chroma = np.hypot(around[..., 1], around[..., 2])
     hue = np.degrees(np.arctan2(around[..., 2], around[..., 1]))
     # Patterned coats are warm (orange, gold, tan: hue about 35..105 degrees in Oklab);
@@ -46,6 +50,7 @@ def dark_marks(lab: np.ndarray, texture: np.ndarray, unit: float) -> np.ndarray:
     warm = smoothstep(hue, 25.0, 40.0) * (1.0 - smoothstep(hue, 100.0, 115.0))
     score = smoothstep(hat, 0.08, 0.16) * smoothstep(0.62 - lightness, 0.0, 0.12)
     score *= smoothstep(closed, 0.45, 0.55) * smoothstep(chroma, 0.02, 0.035) * warm
+    score *= 1.0 - smoothstep(mixed, 0.014, 0.02)
     score *= smoothstep(texture, 0.25, 0.55)
     soft = cv2.GaussianBlur(score.astype(np.float32), (0, 0), max(0.8, 1.5 * unit))
     marks = (soft > 0.45).astype(np.uint8)
