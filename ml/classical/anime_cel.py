@@ -190,9 +190,6 @@ def render(
             weak = (face > 0.2) & (strength < 0.8) & ~outline
             strength = np.where(weak, 0.0, strength).astype(np.float32)
         coverage = ink.stroke(strength, sigma=max(0.5, 1.1 * unit) * params.line_weight)
-        if stripes.any():
-            # Lines stop short of a stripe instead of running into it in stubs and slivers.
-            coverage *= ~marks.near(stripes, 5 * unit)
         coverage = ink.drop_fragments(coverage, min_area=max(4.0, 12 * unit * unit))
         if found:  # drawn on purpose, after the speck filter
             coverage = np.maximum(coverage, face_features.feature_ink(smooth[..., 0], found))

@@ -116,13 +116,6 @@ def fill_marks(lab: np.ndarray, marks: np.ndarray, unit: float) -> np.ndarray:
     return out
 
 
-def near(marks: np.ndarray, distance: float) -> np.ndarray:
-    """Bool (H, W): within ``distance`` px of a mark."""
-    k = 2 * max(1, int(round(distance))) + 1
-    disk = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-    return cv2.dilate(marks.astype(np.uint8), disk) > 0
-
-
 def mark_coverage(marks: np.ndarray, unit: float) -> np.ndarray:
     """Anti-aliased ink coverage (H, W) in [0, 1] for the mark shapes.
 
