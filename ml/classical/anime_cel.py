@@ -11,9 +11,12 @@ What makes that look, and the step that makes it here:
 3. big smooth low-texture regions (sky, walls, water) painted as a soft
    gradient wash fitted to the photo instead of a flat fill, so no banding;
 4. ink only on region boundaries (weight from the paint contrast) and on long
-   isolated interior edges, never on texture (:mod:`ml.classical.ink`);
-5. faces found by OpenCV's bundled cascade get clean feature marks and
-   two-tone skin (:mod:`ml.classical.faces`);
+   isolated interior edges, never on texture (:mod:`ml.classical.ink`); the
+   dark stripes or locks of a one-colour warm coat are cut out before the coat
+   is calmed and come back as solid ink shapes (:mod:`ml.classical.marks`);
+5. faces found by OpenCV's bundled cascade (large enough to redraw) get their
+   skin as one region in two tones and stroke-drawn brows, eyes, nose and
+   mouth (:mod:`ml.classical.faces`, :mod:`ml.classical.face_features`);
 6. the 90s palette: warm highlights, cooler shadows, lifted blacks, gentle
    saturation, and a faint deterministic film grain.
 
