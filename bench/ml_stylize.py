@@ -10,7 +10,8 @@ against our path, for the speed-up ratio printed on the last line:
     speedup_vs_plain=<ratio> animeganv2_1024_ms=<ms>
 
 Then, for each built-in (classical) style, ink specks per megapixel at 1024 px
-(:mod:`ml.specks`) on the shared sheet photos, and anime-cel's time and peak
+(:mod:`ml.specks`; all small fragments, and the loose ones that are not the
+end of a larger dark shape) on the shared sheet photos, and anime-cel's time and peak
 RSS at a 4000 px long side (the print path), measured in a fresh subprocess.
 
 Run niced on shared machines:  nice python bench/ml_stylize.py [--quick] [--classical-only]
@@ -35,7 +36,7 @@ from ml.archs import ARCHITECTURES, build_architecture
 from ml.device import configure_cpu_threads, pick_device
 from ml.gan import prepare_for_inference, run_generator
 from ml.sheet import SHARED_PHOTOS, SHEET_PHOTOS
-from ml.specks import at_reference_size, specks_per_megapixel
+from ml.specks import at_reference_size, loose_specks_per_megapixel, specks_per_megapixel
 from ml.styles import BUILTIN_STYLES, StyleSpec, load_style
 from ml.testing.corpus import photo_like
 
@@ -203,12 +204,16 @@ def specks() -> None:
     print(f"ink specks per MP at 1024 px on {len(photos)} shared photos:")
     for name in BUILTIN_STYLES:
         style = load_style(StyleSpec(kind="classical", builtin=name))
-        values = []
+        values, loose = [], []
         for path in photos:
             photo = at_reference_size(Image.open(path).convert("RGB"))
-            values.append(specks_per_megapixel(style(photo, size=1024)))
+            out = style(photo, size=1024)
+            values.append(specks_per_megapixel(out))
+            loose.append(loose_specks_per_megapixel(out))
         each = " ".join(f"{v:.0f}" for v in values)
         print(f"{name:<22} specks_per_mp mean {statistics.mean(values):.0f} ({each})")
+        each = " ".join(f"{v:.0f}" for v in loose)
+        print(f"{name:<22} loose_specks_per_mp mean {statistics.mean(loose):.0f} ({each})")
 
 
 if __name__ == "__main__":

@@ -109,6 +109,8 @@ class BuiltinStyle:
     description: str
     factory: Callable[[DeviceInfo, Mapping[str, Any]], Stylizer]
     licence: str = "Retrocel's own algorithm; no third-party weights."
+    #: Bumped whenever the renderer's look changes: stored samples (keyed on it) re-render.
+    version: str = "1"
 
 
 def _retro_cel(device: DeviceInfo, params: Mapping[str, Any]) -> Stylizer:
@@ -134,6 +136,7 @@ BUILTIN_STYLES: dict[str, BuiltinStyle] = {
         description="A 90s TV-anime frame: flat cel paint with hard shadow tones, clean ink on "
         "object boundaries, soft painted skies.",
         factory=_anime_cel,
+        version="2",  # 2: stripes and locks kept as ink on coats; two-tone skin, line features
     ),
 }
 

@@ -25,7 +25,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 
 from ml.imageio import ImageRejected, open_image
-from ml.styles import StyleSpec, WeightsRejected, load_style, verify_weights
+from ml.styles import BUILTIN_STYLES, StyleSpec, WeightsRejected, load_style, verify_weights
 from ml.weights import sha256_file
 from styling.models import SamplesStatus, Style, StyleKind, StyleSample
 from styling.sample_art import sample_paths
@@ -130,8 +130,12 @@ def verify_source(
 
 
 def source_key(style: Style) -> str:
-    """Identifies everything a sample depends on: a changed file or parameter makes new samples."""
+    """Identifies everything a sample depends on: a changed file, parameter or built-in
+    renderer version (:attr:`ml.styles.BuiltinStyle.version`) makes new samples."""
     figures = [style.kind, style.architecture, style.builtin, style.weights_sha256, style.params]
+    builtin = BUILTIN_STYLES.get(style.builtin or "")
+    if style.kind == StyleKind.CLASSICAL and builtin is not None:
+        figures.append(builtin.version)
     return hashlib.sha256(json.dumps(figures, sort_keys=True).encode()).hexdigest()
 
 

@@ -11,9 +11,12 @@ What makes that look, and the step that makes it here:
 3. big smooth low-texture regions (sky, walls, water) painted as a soft
    gradient wash fitted to the photo instead of a flat fill, so no banding;
 4. ink only on region boundaries (weight from the paint contrast) and on long
-   isolated interior edges, never on texture (:mod:`ml.classical.ink`);
-5. faces found by OpenCV's bundled cascade get clean feature marks and
-   two-tone skin (:mod:`ml.classical.faces`);
+   isolated interior edges, never on texture (:mod:`ml.classical.ink`); the
+   dark stripes or locks of a one-colour warm coat are cut out before the coat
+   is calmed and come back as solid ink shapes (:mod:`ml.classical.marks`);
+5. faces found by OpenCV's bundled cascade (large enough to redraw) get their
+   skin as one region in two tones and stroke-drawn brows, eyes, nose and
+   mouth (:mod:`ml.classical.faces`, :mod:`ml.classical.face_features`);
 6. the 90s palette: warm highlights, cooler shadows, lifted blacks, gentle
    saturation, and a faint deterministic film grain.
 
@@ -34,8 +37,8 @@ import numpy as np
 import torch
 from PIL import Image
 
+from ml.classical import face_features, ink, marks, regions
 from ml.classical import faces as facemod
-from ml.classical import ink, regions
 from ml.color import oklab_to_srgb, srgb_to_oklab
 
 Progress = Callable[[float], None]
@@ -139,9 +142,11 @@ def render(
     lab = _to_oklab(rgb)
     smooth = regions.edge_aware_smooth(lab, unit)
     texture = regions.texture_map(lab[..., 0], unit)
+    stripes = marks.dark_marks(smooth, texture, unit)
+    smooth = marks.fill_marks(smooth, stripes, unit)
     smooth = regions.calm_texture(smooth, texture, unit)
     report(0.25)
-    found = facemod.detect_faces(rgb, unit) if params.faces else []
+    found = facemod.drawable(facemod.detect_faces(rgb, unit), rgb.shape[:2]) if params.faces else []
     clusters = regions.colour_clusters(smooth, params.colours)
     clusters = regions.smooth_labels(clusters, params.colours, int(round(5 * unit)))
     reg, _ = regions.connected_regions(clusters, params.colours)
@@ -150,11 +155,16 @@ def render(
     reg, n = regions.compact_ids(regions.absorb_small(reg, min_area))
     reg, n = regions.merge_similar(reg, n, smooth, threshold=0.055)
     face = facemod.face_mask(reg.shape, found)
-    if found:
-        reg, n = regions.compact_ids(facemod.skin_region(reg, smooth, found, face))
+    skin = facemod.skin_mask(smooth, found) if found else None
+    if skin is not None:
+        reg = np.where(skin, n, reg)
+        reg, n = regions.compact_ids(reg)
     report(0.5)
 
     tones = _tones(smooth[..., 0], reg, n, unit, face)
+    if skin is not None:
+        # Skin in exactly two tones: the base and one clean shadow shape.
+        tones[skin] = facemod.skin_shadow(smooth[..., 0], skin, found)[skin]
     paint = _paint(smooth, reg, n, tones, params)
     paint = _washes(paint, smooth, lab, reg, n, unit)
     report(0.75)
@@ -167,12 +177,26 @@ def render(
             smooth[..., 0], unit, exclude=border | (face > 0.05), min_length=28 * unit
         )
         strength = np.maximum(strength, 0.8 * inside)
-        # Inside a face only strong boundaries (jaw, hair line) keep their ink.
-        strength *= 1.0 - 0.7 * face
+        if skin is not None:
+            # Inside a face only the skin's own outline (cheeks, jaw, hair line) and strong
+            # boundaries keep their ink, at full weight: a faded line would break into specks.
+            outline = (
+                cv2.dilate(
+                    regions.boundaries(skin.astype(np.int32)).astype(np.uint8),
+                    np.ones((3, 3), np.uint8),
+                )
+                > 0
+            )
+            # Boosted where the skin meets something of another colour; where the skin
+            # shape only stops at the face ellipse (same colour beyond) no line is drawn.
+            strength = np.where(outline & (strength > 0.25), np.maximum(strength, 0.6), strength)
+            weak = (face > 0.2) & (strength < 0.8) & ~outline
+            strength = np.where(weak, 0.0, strength).astype(np.float32)
         coverage = ink.stroke(strength, sigma=max(0.5, 1.1 * unit) * params.line_weight)
-        if found:
-            coverage = np.maximum(coverage, facemod.feature_ink(smooth[..., 0], found))
         coverage = ink.drop_fragments(coverage, min_area=max(4.0, 12 * unit * unit))
+        if found:  # drawn on purpose, after the speck filter
+            coverage = np.maximum(coverage, face_features.feature_ink(smooth[..., 0], found))
+        coverage = np.maximum(coverage, marks.mark_coverage(stripes, unit))
     return paint, coverage
 
 

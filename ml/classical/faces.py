@@ -2,10 +2,11 @@
 
 The cascade files ship inside the ``opencv-python-headless`` wheel
 (``cv2.data.haarcascades``), so nothing is downloaded at run time. A face
-gets: skin in two tones (no highlight specks), no texture ink inside it, and
-clean solid marks for eyes, brows, nostrils and mouth taken from the dark
-features of the face. When no face is found every step here is a no-op and
-the general path draws the picture.
+gets: its skin as one region painted in two tones (a base and one
+hard-edged shadow shape, no highlight specks), no texture ink inside it, and
+clean strokes for eyes, brows, nose and mouth
+(:mod:`ml.classical.face_features`). When no face is found every step here
+is a no-op and the general path draws the picture.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ from functools import lru_cache
 
 import cv2
 import numpy as np
-
-from ml.classical.ink import smoothstep
 
 _lock = threading.Lock()  # CascadeClassifier.detectMultiScale is not documented thread-safe
 
@@ -66,6 +65,16 @@ def detect_faces(rgb: np.ndarray, unit: float) -> list[Face]:
     return sorted(faces, key=lambda f: -f.w * f.h)
 
 
+#: A face narrower than this fraction of the picture's long side is painted by the general
+#: path: its features are a few pixels, too small to redraw as strokes (group photos, crowds).
+DRAWABLE_FRACTION = 0.15
+
+
+def drawable(faces: list[Face], shape: tuple[int, int]) -> list[Face]:
+    """The faces large enough to be drawn the anime way (portraits, close-ups)."""
+    return [f for f in faces if f.w >= DRAWABLE_FRACTION * max(shape)]
+
+
 def face_mask(shape: tuple[int, int], faces: list[Face]) -> np.ndarray:
     """Float (H, W) in [0, 1]: 1 inside each face's ellipse (forehead to chin), soft rim."""
     mask = np.zeros(shape, dtype=np.uint8)
@@ -79,72 +88,78 @@ def face_mask(shape: tuple[int, int], faces: list[Face]) -> np.ndarray:
     return soft
 
 
-#: Where anime draws a face's features, as boxes relative to the face box
-#: (x0, y0, x1, y1) with how many marks each may hold: eyes and brows, nose, mouth.
-ZONES = (
-    ((0.12, 0.18, 0.88, 0.52), 4),
-    ((0.38, 0.50, 0.62, 0.70), 2),
-    ((0.28, 0.70, 0.72, 0.88), 1),
-)
+def skin_mask(smooth_lab: np.ndarray, faces: list[Face]) -> np.ndarray:
+    """Bool (H, W): each face's skin as one solid shape, eyes, brows and mouth included.
 
-
-def skin_region(
-    regions: np.ndarray, smooth_lab: np.ndarray, faces: list[Face], face: np.ndarray
-) -> np.ndarray:
-    """One paint region for each face's skin, so it is painted in tones, not blotches.
-
-    Pixels inside the face ellipse whose colour is close to the face's median
-    skin colour join a new region; hair, eyes and mouth keep theirs.
+    Pixels inside the face ellipse whose hue is close to the face's median
+    skin colour (lightness counts little: the shadow side is skin too) form
+    the skin; holes in it (eyes, brows, mouth, a moustache) are filled, so
+    the skin is painted as one region and the features are drawn on it as
+    lines (:mod:`ml.classical.face_features`). Hair and background keep
+    their own regions.
     """
-    out = regions.copy()
-    next_id = int(regions.max()) + 1
+    out = np.zeros(smooth_lab.shape[:2], dtype=bool)
     for f in faces:
-        inner = np.zeros(regions.shape, dtype=bool)
+        inner = np.zeros(out.shape, dtype=bool)
         inner[f.y + f.h // 3 : f.y + f.h * 3 // 4, f.x + f.w // 4 : f.x + f.w * 3 // 4] = True
         skin = np.median(smooth_lab[inner], axis=0)
-        dist = np.sqrt(((smooth_lab - skin) ** 2 * np.array([0.5, 1.5, 1.5])).sum(-1))
-        mine = np.zeros(regions.shape, dtype=np.uint8)
+        dist = np.sqrt(((smooth_lab - skin) ** 2 * np.array([0.02, 1.5, 1.5])).sum(-1))
+        ellipse = np.zeros(out.shape, dtype=np.uint8)
         cv2.ellipse(
-            mine,
+            ellipse,
             (f.x + f.w // 2, f.y + int(f.h * 0.55)),
             (int(f.w * 0.45), int(f.h * 0.6)),
             0, 0, 360, 1, -1,
         )  # fmt: skip
-        out[(mine > 0) & (dist < 0.08)] = next_id
-        next_id += 1
+        # Hue decides; only far darker pixels (hair, a hat's shadow) are refused on lightness.
+        dark = smooth_lab[..., 0] < skin[0] - 0.2
+        mine = ((ellipse > 0) & (dist < 0.06) & ~dark).astype(np.uint8)
+        k = max(3, int(f.w / 20) | 1)
+        mine = cv2.morphologyEx(
+            mine, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
+        )
+        mine = _largest_with_holes_filled(mine) & (ellipse > 0)
+        out |= mine
     return out
 
 
-def feature_ink(lightness: np.ndarray, faces: list[Face]) -> np.ndarray:
-    """Solid ink for eyes, brows, nose and mouth: the darkest compact marks in each feature zone.
+def _largest_with_holes_filled(mask: np.ndarray) -> np.ndarray:
+    """The largest 8-connected piece of ``mask`` with every hole in it filled."""
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    if n < 2:
+        return mask > 0
+    piece = (lab == 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))).astype(np.uint8)
+    contours, _ = cv2.findContours(piece, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    filled = np.zeros_like(piece)
+    cv2.drawContours(filled, contours, -1, 1, -1)
+    return filled > 0
 
-    A black-hat (closing minus image) at about an eye's size picks out what
-    is darker than the surrounding skin; in each zone of :data:`ZONES` only
-    the largest few marks are kept (wrinkles, pores and stubble are not), and
-    the marks are smoothed into clean shapes.
+
+def skin_shadow(lightness: np.ndarray, skin: np.ndarray, faces: list[Face]) -> np.ndarray:
+    """Bool (H, W): the skin's one hard-edged shadow shape (the skin's second tone).
+
+    The lighting at the scale of the face (lightness blurred by about a
+    fourteenth of the face width) is split at a step below the skin's median:
+    darker is shadow. The split is then cleaned so it reads as a painted
+    shape: smoothed at about a twentieth of the face, pieces and holes under
+    3 % of the skin's area dropped.
     """
-    out = np.zeros(lightness.shape, dtype=np.float32)
-    for f in faces:
-        x0, y0 = max(0, f.x), max(0, f.y)
-        x1, y1 = min(lightness.shape[1], f.x + f.w), min(lightness.shape[0], f.y + f.h)
-        crop = lightness[y0:y1, x0:x1].astype(np.float32)
-        k = max(3, int(f.w / 12) | 1)
-        kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))
-        smooth = cv2.GaussianBlur(crop, (0, 0), max(0.8, f.w / 120))
-        hat = cv2.morphologyEx(smooth, cv2.MORPH_BLACKHAT, kernel)
-        marks = (hat > 0.10).astype(np.uint8)
-        n, lab, stats, cent = cv2.connectedComponentsWithStats(marks, connectivity=8)
-        keep = np.zeros(n, dtype=bool)
-        area = stats[:, cv2.CC_STAT_AREA]
-        rel_x = (cent[:, 0] + x0 - f.x) / f.w
-        rel_y = (cent[:, 1] + y0 - f.y) / f.h
-        for (zx0, zy0, zx1, zy1), most in ZONES:
-            inside = (rel_x >= zx0) & (rel_x <= zx1) & (rel_y >= zy0) & (rel_y <= zy1)
-            inside &= area >= (f.w / 50) ** 2
-            inside[0] = False
-            best = np.flatnonzero(inside)
-            keep[best[np.argsort(-area[best])][:most]] = True
-        shapes = keep[lab].astype(np.float32)
-        shapes = cv2.GaussianBlur(shapes, (0, 0), max(0.7, f.w / 150))
-        out[y0:y1, x0:x1] = np.maximum(out[y0:y1, x0:x1], smoothstep(shapes, 0.4, 0.7))
-    return out
+    if not faces or not skin.any():
+        return np.zeros(skin.shape, dtype=bool)
+    width = max(f.w for f in faces)
+    light = cv2.GaussianBlur(lightness, (0, 0), max(2.0, width / 14))
+    cut = np.median(light[skin]) - 0.025
+    shadow = ((light < cut) & skin).astype(np.float32)
+    shadow = cv2.GaussianBlur(shadow, (0, 0), max(1.5, width / 40)) > 0.5
+    shadow &= skin
+    least = 0.03 * skin.sum()
+    shadow = _drop_small(shadow, least)
+    shadow = ~_drop_small(~shadow & skin, least) & skin
+    return shadow
+
+
+def _drop_small(mask: np.ndarray, least: float) -> np.ndarray:
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    keep = stats[:, cv2.CC_STAT_AREA] >= least
+    keep[0] = False
+    return keep[lab]

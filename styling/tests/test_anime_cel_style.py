@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 from django.contrib.auth import get_user_model
@@ -60,3 +62,26 @@ def test_anime_cel_with_an_out_of_range_parameter_is_refused_in_the_admin(client
         "anime-cel line_weight must be between 0 and 3"
     ]
     assert_nothing_saved()
+
+
+def test_a_new_renderer_version_makes_seeding_queue_fresh_samples(monkeypatch) -> None:
+    # Given anime-cel seeded with its samples made
+    home = seed_site()
+    seed_styles(home)
+    style = Style.objects.get(slug="anime-cel")
+    assert curation.generate_samples(style_id=style.pk) == "done"
+    old_key = curation.source_key(style)
+    seed_styles(home)
+    assert Style.objects.get(pk=style.pk).samples_status == SamplesStatus.DONE  # nothing to redo
+    # When the renderer's look changes (its version is bumped) and the site is seeded again
+    from ml.styles import BUILTIN_STYLES
+
+    bumped = dataclasses.replace(BUILTIN_STYLES["anime-cel"], version="bumped")
+    monkeypatch.setitem(BUILTIN_STYLES, "anime-cel", bumped)
+    seed_styles(home)
+    # Then the samples are queued again, and made under the new key
+    style.refresh_from_db()
+    assert curation.source_key(style) != old_key
+    assert style.samples_status == SamplesStatus.QUEUED
+    assert curation.generate_samples(style_id=style.pk) == "done"
+    assert {s.source_sha256 for s in style.samples.all()} == {curation.source_key(style)}
