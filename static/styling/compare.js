@@ -5,9 +5,9 @@
      path from the keyboard cursor, Enter or Space scratches where it is; "Cover it again" resets;
    - hover: the picture shows through a soft-edged circle where the pointer (or a finger, or the
      keyboard cursor moved with the arrow keys) is;
-   - scroll: the picture is wiped in from the top as the page scrolls down (keyboard scrolling
-     works as usual); with prefers-reduced-motion the picture appears at once half-way instead of
-     moving with the scroll. */
+   - scroll: the picture stays in view (sticky) and is wiped in from the top as the page scrolls
+     down (keyboard and touch scrolling work as usual); with prefers-reduced-motion the picture
+     appears at once half-way instead of moving with the scroll. */
 (function () {
   "use strict";
   var box = document.getElementById("compare");
@@ -123,7 +123,7 @@
     render();
   }
   function scrollProgress() {
-    var distance = Math.max(120, box.getBoundingClientRect().height * 0.8);
+    var distance = Math.max(120, window.innerHeight * 0.6);
     var p = Math.max(0, Math.min(1, (window.scrollY - scrollStart) / distance));
     if (reduceMotion.matches) p = p >= 0.5 ? 1 : 0;  // no movement tied to scrolling
     return p;
@@ -198,7 +198,12 @@
     sizeCanvases();
     clearMask();
     cursor = { x: 0.5, y: 0.5 };
-    if (mode === "scroll") { scrollStart = window.scrollY; wipe(0); } else render();
+    if (mode === "scroll") {
+      // Start with the picture at its sticky place, so all the scrolling that follows reveals it.
+      window.scrollTo(0, Math.max(0, box.getBoundingClientRect().top + window.scrollY - 16));
+      scrollStart = window.scrollY;
+      wipe(0);
+    } else render();
   }
 
   function ready() {
