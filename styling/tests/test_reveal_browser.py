@@ -148,6 +148,7 @@ def test_scratch_by_mouse_keyboard_and_touch(browser, live_server, done_job_cook
         assert cell(grid, 0.45, fy) + cell(grid, 0.55, fy) > 0.6, grid
     assert cell(grid, 0.45, 0.95) + cell(grid, 0.55, 0.95) < 0.1
     assert cell(grid, 0.15, 0.75) < 0.05
+    assert cell(grid, 0.25, 0.25) > 0.6  # scratches add up: the mouse stroke is still open
     page.screenshot(path=str(ARTIFACTS / "scratch-keyboard.png"))
 
     # Covered again by the button
@@ -318,3 +319,60 @@ def test_without_javascript_the_swatches_remain(browser, live_server, done_job_c
     assert page.locator(".palette-plot-wrap").is_hidden()
     assert page.locator("#reveal-modes").is_hidden()
     page.screenshot(path=str(ARTIFACTS / "no-js.png"), full_page=True)
+
+
+def test_gallery_and_style_editor_show_palettes(browser, live_server, shared_data: Path) -> None:
+    from django.contrib.auth import get_user_model
+    from django.core.files.base import ContentFile
+    from django.test import Client
+
+    from shop.seed import seed_site
+    from styling import curation
+    from styling.models import StyleIndexPage
+
+    home = seed_site()
+    home.add_child(instance=StyleIndexPage(title="Styles", slug="styles"))
+    still = photo_bytes(shared_data, "sun80/desert_sand_sun_bgwdwaeuakbmuxeg.jpg")
+    plain = StyleFactory(name="Retro cel", slug="retro-cel")
+    desert = StyleFactory(
+        name="Desert cel",
+        slug="desert-cel",
+        sort_order=1,
+        palette_source=ContentFile(still, name="desert.jpg"),
+        palette_source_provenance="SUN database photo",
+        palette_source_licence="Research use",
+        source_palette=curation.source_palette(ContentFile(still, name="desert.jpg")),
+    )
+    for style in (plain, desert):
+        assert curation.generate_samples(style_id=style.pk) == "done"
+
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_server.url}/styles/")
+    for slug in ("retro-cel", "desert-cel"):
+        plot = f"#palette-plot-{slug}"
+        page.wait_for_function(
+            f"document.querySelector('{plot}')._fullData !== undefined", polling=100
+        )
+        assert page.locator(f"#style-{slug} .palette-swatches rect").count() >= 6
+    page.screenshot(path=str(ARTIFACTS / "gallery.png"), full_page=True)
+
+    admin = Client()
+    admin.force_login(get_user_model().objects.create_superuser("c", "c@r.test", "pw-c-1"))
+    context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": admin.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page.goto(f"{live_server.url}/cms/snippets/styling/style/edit/{desert.pk}/")
+    page.wait_for_selector("#palette-plot-source")
+    page.locator("#palette-plot-source").scroll_into_view_if_needed()
+    assert page.locator(".style-palette-panel .palette-swatches").count() == 2
+    page.screenshot(path=str(ARTIFACTS / "style-editor.png"), full_page=True)
+    assert errors == []
