@@ -42,7 +42,7 @@ GRID = (3, 2)
 #: Colours per region.
 PER_REGION = 3
 #: Pictures are analysed at this long side at most: palettes are about large areas, and
-#: a fixed size keeps analysis cost independent of the upload (about 20 ms per picture).
+#: a fixed size keeps the analysis cost independent of the upload (``bench/palette.py``).
 ANALYSIS_SIDE = 256
 #: Columns of ``python -m ml palette --csv`` and of the data the pages plot.
 CSV_COLUMNS = ("image", "region", "rank", "hex", "r", "g", "b", "h", "s", "v", "share")
@@ -154,8 +154,10 @@ def kmeans(points: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     for _ in range(_ITERATIONS):
         labels = ((points[:, None, :] - centres[None]) ** 2).sum(2).argmin(1)
         counts = np.bincount(labels, minlength=len(centres))
-        sums = np.zeros_like(centres)
-        np.add.at(sums, labels, points)
+        sums = np.stack(
+            [np.bincount(labels, weights=points[:, d], minlength=len(centres)) for d in range(3)],
+            axis=1,
+        )
         keep = counts > 0
         new = sums[keep] / counts[keep, None]
         if len(new) == len(centres) and np.allclose(new, centres, atol=1e-6):
