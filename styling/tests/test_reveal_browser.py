@@ -321,6 +321,18 @@ def test_without_javascript_the_swatches_remain(browser, live_server, done_job_c
     page.screenshot(path=str(ARTIFACTS / "no-js.png"), full_page=True)
 
 
+def wagtail_root() -> None:
+    """Wagtail's locale and root page come from migrations, which earlier transactional tests
+    flushed: put them back when they are missing."""
+    from wagtail.coreutils import get_supported_content_language_variant
+    from wagtail.models import Locale, Page
+
+    code = get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    Locale.objects.get_or_create(language_code=code)
+    if Page.get_first_root_node() is None:
+        Page.add_root(title="Root", slug="root")
+
+
 def test_gallery_and_style_editor_show_palettes(browser, live_server, shared_data: Path) -> None:
     from django.contrib.auth import get_user_model
     from django.core.files.base import ContentFile
@@ -330,6 +342,7 @@ def test_gallery_and_style_editor_show_palettes(browser, live_server, shared_dat
     from styling import curation
     from styling.models import StyleIndexPage
 
+    wagtail_root()
     home = seed_site()
     home.add_child(instance=StyleIndexPage(title="Styles", slug="styles"))
     still = photo_bytes(shared_data, "sun80/desert_sand_sun_bgwdwaeuakbmuxeg.jpg")
