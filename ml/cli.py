@@ -1,9 +1,10 @@
 """Command line for developers and admins: stylize a file, show the setup, render a contact sheet.
 
     python -m ml stylize IN -o OUT (--style retro-cel | --arch A --weights F | --reference IMG)
-                         [--strength S] [--size N] [--preserve-color]
+                         [--strength S] [--size N] [--preserve-color] [--palette-from STILL]
     python -m ml info
     python -m ml sheet -o OUT.png [--photos DIR] [--count N] [--size N] [--weights ARCH=FILE]
+    python -m ml palette IMAGES... [--csv OUT.csv] [--pooled]
 
 Bad input gives one line on stderr and exit status 2.
 """
@@ -36,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--size", type=int, default=1024)
     s.add_argument("--preserve-color", action="store_true")
     s.add_argument(
+        "--palette-from", help="a still whose 18-colour palette paints a classical style"
+    )
+    s.add_argument(
         "--param",
         action="append",
         default=[],
@@ -55,6 +59,12 @@ def _parser() -> argparse.ArgumentParser:
         metavar="ARCH=FILE",
         help="also render a GAN style (repeatable)",
     )
+    pa = sub.add_parser("palette", help="18-colour palette (3x2 regions x 3 k-means colours)")
+    pa.add_argument("images", nargs="+")
+    pa.add_argument("--csv", help="write the rows here (default: standard output)")
+    pa.add_argument(
+        "--pooled", action="store_true", help="one palette for the whole set, image column '*'"
+    )
     return p
 
 
@@ -69,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
             return _info()
         if args.command == "stylize":
             return _stylize(args)
+        if args.command == "palette":
+            return _palette(args)
         return _sheet(args)
     except (ImageRejected, WeightsRejected) as exc:
         print(f"error: {exc.message}", file=sys.stderr)
@@ -93,8 +105,15 @@ def _stylize(args: argparse.Namespace) -> int:
     from ml.styles import StyleSpec, load_style
 
     params = _params(args.param)
+    palette: tuple = ()
+    if args.palette_from:
+        from ml.palette import palette_of
+
+        if not args.style:
+            raise ValueError("--palette-from works with --style (classical styles) only")
+        palette = tuple(c.rgb for c in palette_of(open_image(args.palette_from).image))
     if args.style:
-        spec = StyleSpec(kind="classical", builtin=args.style, params=params)
+        spec = StyleSpec(kind="classical", builtin=args.style, params=params, palette=palette)
     elif args.weights:
         if not args.arch:
             raise ValueError("--weights needs --arch")
@@ -140,6 +159,24 @@ def _info() -> int:
         print(f"reference styles unavailable: {exc}")
     print("built-in styles: " + ", ".join(BUILTIN_STYLES))
     print("architectures: " + ", ".join(ARCHITECTURES))
+    return 0
+
+
+def _palette(args: argparse.Namespace) -> int:
+    from ml.imageio import open_image
+    from ml.palette import csv_rows, palette_of, write_csv
+
+    images = [(path, open_image(path).image) for path in args.images]
+    if args.pooled:
+        rows = csv_rows("*", palette_of([image for _, image in images]))
+    else:
+        rows = [row for path, image in images for row in csv_rows(path, palette_of(image))]
+    if args.csv:
+        with open(args.csv, "w", encoding="utf-8", newline="") as out:
+            write_csv(out, rows)
+        print(f"wrote {args.csv} ({len(rows)} colours from {len(images)} image(s))")
+    else:
+        write_csv(sys.stdout, rows)
     return 0
 
 

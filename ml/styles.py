@@ -77,6 +77,8 @@ class StyleSpec:
     ``classical``: ``builtin`` (see :data:`BUILTIN_STYLES`); retro-cel params
     ``palette_size``, ``line_weight``, ``smoothing``, ``saturation``; anime-cel params
     ``colours``, ``detail``, ``line_weight``, ``shading``, ``saturation``, ``grain``, ``faces``.
+    ``palette`` (classical only): sRGB triples, e.g. a film still's :func:`ml.palette.palette_of`;
+    the paint colours are mapped onto it in Oklab.
     """
 
     kind: str
@@ -85,12 +87,20 @@ class StyleSpec:
     reference: str | None = None
     builtin: str | None = None
     params: Mapping[str, Any] = field(default_factory=FrozenParams)
+    palette: tuple[tuple[int, int, int], ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.params, FrozenParams):
             object.__setattr__(self, "params", FrozenParams(self.params))
         if self.kind not in KINDS:
             raise ValueError(f"Unknown style kind {self.kind!r}; use one of {', '.join(KINDS)}")
+        try:
+            palette = tuple((int(r), int(g), int(b)) for r, g, b in self.palette or ())
+        except (TypeError, ValueError):
+            raise ValueError("A palette is a list of [r, g, b] colours") from None
+        object.__setattr__(self, "palette", palette)
+        if palette and self.kind != "classical":
+            raise ValueError("A palette drives the paint of classical styles only")
         needed = {
             "gan": ("architecture", "weights"),
             "reference": ("reference",),
@@ -107,22 +117,22 @@ class BuiltinStyle:
 
     title: str
     description: str
-    factory: Callable[[DeviceInfo, Mapping[str, Any]], Stylizer]
+    factory: Callable[..., Stylizer]  # (device, params, palette) -> Stylizer
     licence: str = "Retrocel's own algorithm; no third-party weights."
     #: Bumped whenever the renderer's look changes: stored samples (keyed on it) re-render.
     version: str = "1"
 
 
-def _retro_cel(device: DeviceInfo, params: Mapping[str, Any]) -> Stylizer:
+def _retro_cel(device: DeviceInfo, params: Mapping[str, Any], palette: tuple = ()) -> Stylizer:
     from ml.classical.stylizer import RetroCelStylizer
 
-    return RetroCelStylizer(device, params)
+    return RetroCelStylizer(device, params, palette)
 
 
-def _anime_cel(device: DeviceInfo, params: Mapping[str, Any]) -> Stylizer:
+def _anime_cel(device: DeviceInfo, params: Mapping[str, Any], palette: tuple = ()) -> Stylizer:
     from ml.classical.stylizer import AnimeCelStylizer
 
-    return AnimeCelStylizer(device, params)
+    return AnimeCelStylizer(device, params, palette)
 
 
 BUILTIN_STYLES: dict[str, BuiltinStyle] = {
@@ -175,7 +185,7 @@ def _identity(spec: StyleSpec) -> tuple:
         return ("gan", spec.architecture, _file_sha(spec.weights))
     if spec.kind == "reference":
         return ("reference", _file_sha(spec.reference))
-    return ("classical", spec.builtin)
+    return ("classical", spec.builtin, spec.palette)
 
 
 _sha_memo: dict[tuple, str] = {}
@@ -218,4 +228,4 @@ def _build(spec: StyleSpec, device: DeviceInfo) -> Stylizer:
         raise ValueError(
             f"Unknown built-in style {spec.builtin!r}; available: {', '.join(BUILTIN_STYLES)}"
         ) from None
-    return builtin.factory(device, spec.params)
+    return builtin.factory(device, spec.params, spec.palette)

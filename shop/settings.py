@@ -145,6 +145,8 @@ STATICFILES_DIRS = [
     # Third-party browser libraries from npm (package.json; `make venv` runs `npm ci`).
     ("vendor/cropperjs", BASE_DIR / "node_modules" / "cropperjs" / "dist"),
     ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    # The strict (CSP-safe: no eval) build: 3D colour plots on the result page and style gallery.
+    ("vendor/plotly", BASE_DIR / "node_modules" / "plotly.js-strict-dist-min"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media" / "public")))

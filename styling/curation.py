@@ -23,10 +23,12 @@ from typing import Any
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import transaction
+from PIL import Image
 
 from ml.imageio import ImageRejected, open_image
 from ml.styles import BUILTIN_STYLES, StyleSpec, WeightsRejected, load_style, verify_weights
 from ml.weights import sha256_file
+from styling.engine import paint_palette, palette_json
 from styling.models import SamplesStatus, Style, StyleKind, StyleSample
 from styling.sample_art import sample_paths
 
@@ -129,6 +131,20 @@ def verify_source(
     raise StyleRejected("kind", f"Unknown style kind {kind!r}.")
 
 
+def source_palette(source: File) -> list[dict[str, Any]]:
+    """The 18-colour palette of a palette source picture, read through ``ml.imageio``.
+
+    Raises:
+        StyleRejected: on ``palette_source`` with ``ml``'s message when it is not an image.
+    """
+    with local_path(source) as path:
+        try:
+            image = open_image(path).image
+        except ImageRejected as exc:
+            raise StyleRejected("palette_source", exc.message) from None
+    return palette_json(image)
+
+
 def source_key(style: Style) -> str:
     """Identifies everything a sample depends on: a changed file, parameter or built-in
     renderer version (:attr:`ml.styles.BuiltinStyle.version`) makes new samples."""
@@ -136,6 +152,8 @@ def source_key(style: Style) -> str:
     builtin = BUILTIN_STYLES.get(style.builtin or "")
     if style.kind == StyleKind.CLASSICAL and builtin is not None:
         figures.append(builtin.version)
+    if paint_palette(style):  # only then, so styles without one keep their samples' keys
+        figures.append([list(c) for c in paint_palette(style)])
     return hashlib.sha256(json.dumps(figures, sort_keys=True).encode()).hexdigest()
 
 
@@ -162,6 +180,7 @@ def _spec_for(style: Style) -> Iterator[StyleSpec]:
             reference=str(reference) if reference else None,
             builtin=style.builtin or None,
             params=style.params or {},
+            palette=paint_palette(style),
         )
 
 
@@ -175,6 +194,15 @@ def _store(name: str, image: Any) -> str:
     if default_storage.exists(name):
         default_storage.delete(name)
     return default_storage.save(name, _png(image))
+
+
+def _samples_palette(style: Style) -> list[dict[str, Any]]:
+    """The pooled palette of the style's styled samples (``[]`` when there are none)."""
+    afters = []
+    for sample in style.samples.all():
+        with sample.after.open("rb") as fh, Image.open(fh) as im:
+            afters.append(im.convert("RGB"))
+    return palette_json(afters) if afters else []
 
 
 def generate_samples(*, style_id: int) -> str:
@@ -213,6 +241,7 @@ def generate_samples(*, style_id: int) -> str:
                         },
                     )
         style.samples.exclude(sample_name__in=list(sample_paths())).delete()
+        palette = _samples_palette(style)
     except (WeightsRejected, ImageRejected, ValueError, OSError) as exc:
         message = getattr(exc, "message", None) or str(exc)
         log.warning("samples for style %s failed: %s", style_id, message)
@@ -223,7 +252,7 @@ def generate_samples(*, style_id: int) -> str:
     fresh = Style.objects.filter(pk=style_id).first()
     if fresh is not None and source_key(fresh) == key:
         Style.objects.filter(pk=style_id).update(
-            samples_status=SamplesStatus.DONE, samples_error=""
+            samples_status=SamplesStatus.DONE, samples_error="", palette=palette
         )
         return "done"
     Style.objects.filter(pk=style_id).update(samples_status=SamplesStatus.QUEUED)

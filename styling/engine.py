@@ -10,13 +10,14 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from PIL import Image
 
 from ml.imageio import ImageLimits
-from styling.models import Style
+from styling.models import Style, StyleKind
 
 ProgressFn = Callable[[str, float], None]
 #: The smallest long side ``ml`` stylizers accept.
@@ -45,6 +46,22 @@ def _local_path(field: FieldFile) -> str | None:
         return str(cache)
 
 
+def paint_palette(style: Style) -> tuple[tuple[int, int, int], ...]:
+    """The sRGB colours a classical style paints with: its palette source's, or none."""
+    if style.kind != StyleKind.CLASSICAL or not style.source_palette:
+        return ()
+    from ml.palette import from_json
+
+    return tuple(c.rgb for c in from_json(style.source_palette))
+
+
+def palette_json(images: Image.Image | list[Image.Image]) -> list[dict[str, Any]]:
+    """The stored form of the 18-colour palette of a picture or set (``ml.palette``)."""
+    from ml.palette import palette_of, to_json
+
+    return to_json(palette_of(images))
+
+
 def style_spec(style: Style):  # -> ml.styles.StyleSpec
     from ml.styles import StyleSpec
 
@@ -55,6 +72,7 @@ def style_spec(style: Style):  # -> ml.styles.StyleSpec
         reference=_local_path(style.reference_image),
         builtin=style.builtin or None,
         params=dict(style.params or {}),
+        palette=paint_palette(style),
     )
 
 

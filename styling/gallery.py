@@ -31,6 +31,7 @@ class StyleCard:
     samples: tuple[SamplePair, ...]
     orderable: bool
     not_orderable_reason: str
+    palette: tuple[dict, ...] = ()
 
 
 def enabled_styles() -> QuerySet[Style]:
@@ -53,6 +54,7 @@ def card_for(style: Style) -> StyleCard:
         samples=samples,
         orderable=reason is None,
         not_orderable_reason=reason or "",
+        palette=tuple(style.palette or ()),
     )
 
 

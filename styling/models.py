@@ -75,6 +75,28 @@ class Style(RevisionMixin, PreviewableMixin, models.Model):
         max_length=10, choices=SamplesStatus.choices, default=SamplesStatus.NONE, editable=False
     )
     samples_error = models.CharField(max_length=300, blank=True, editable=False)
+    palette = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="18-colour palette of the samples' styled images (ml.palette JSON).",
+    )
+    palette_source = models.FileField(
+        storage=private_storage,
+        upload_to=style_file_path,
+        blank=True,
+        help_text="A still whose colours the paint of a built-in (classical) style takes.",
+    )
+    palette_source_provenance = models.TextField(
+        blank=True, help_text="Where the palette source picture came from."
+    )
+    palette_source_licence = models.CharField(max_length=120, blank=True)
+    source_palette = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="The palette source picture's 18 colours (ml.palette JSON).",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -167,6 +189,9 @@ class StylingJob(models.Model):
     error_message = models.CharField(max_length=300, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     result = models.FileField(storage=private_storage, upload_to=result_path, blank=True)
+    palette = models.JSONField(
+        default=list, blank=True, help_text="18-colour palette of the result (ml.palette JSON)."
+    )
     celery_task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     queued_at = models.DateTimeField(null=True, blank=True)

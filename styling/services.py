@@ -380,6 +380,7 @@ def run_job(*, job_id: uuid.UUID | str, task_id: str = "") -> StylingJob:
             progress=reporter,
         )
         reporter.write("saving", 96)
+        palette = engine.palette_json(styled)  # here in the worker, never in a web request
         png = io.BytesIO()
         styled.save(png, "PNG")
         name = f"styled/{job.pk.hex}/result.png"
@@ -394,6 +395,7 @@ def run_job(*, job_id: uuid.UUID | str, task_id: str = "") -> StylingJob:
             note="finished",
             expect_attempts=attempt,
             result=saved,
+            palette=palette,
             stage="done",
             progress=100,
             finished_at=finished,

@@ -30,6 +30,19 @@ class SamplesPanel(Panel):
             return context
 
 
+class PalettePanel(Panel):
+    """The palette source's colours and the samples' palette, as swatches."""
+
+    class BoundPanel(Panel.BoundPanel):
+        template_name = "styling/admin/palette_panel.html"
+
+        def get_context_data(self, parent_context: Any = None) -> dict[str, Any]:
+            context = super().get_context_data(parent_context)
+            context["source_palette"] = self.instance.source_palette or []
+            context["samples_palette"] = self.instance.palette or []
+            return context
+
+
 class StyleViewSet(SnippetViewSet):
     model = Style
     icon = "pick"
@@ -61,6 +74,15 @@ class StyleViewSet(SnippetViewSet):
                     FieldPanel("commercial_use_allowed"),
                 ],
                 "Provenance and licence",
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("palette_source"),
+                    FieldPanel("palette_source_provenance"),
+                    FieldPanel("palette_source_licence"),
+                    PalettePanel(heading="Palette"),
+                ],
+                "Palette from a still (built-in styles: the paint takes its colours)",
             ),
             FieldRowPanel([FieldPanel("is_enabled"), FieldPanel("sort_order")]),
             SamplesPanel(heading="Samples"),

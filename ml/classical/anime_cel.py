@@ -28,7 +28,7 @@ and memory at 4000 px stays a few full-size float images.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -40,6 +40,7 @@ from PIL import Image
 from ml.classical import face_features, ink, marks, regions
 from ml.classical import faces as facemod
 from ml.color import oklab_to_srgb, srgb_to_oklab
+from ml.palette import recolour
 
 Progress = Callable[[float], None]
 ANALYSIS_SIDE = 1024
@@ -105,9 +106,16 @@ class AnimeCelParams:
 
 
 def anime_cel(
-    x: torch.Tensor, params: AnimeCelParams, progress: Progress | None = None
+    x: torch.Tensor,
+    params: AnimeCelParams,
+    progress: Progress | None = None,
+    palette: Sequence[Sequence[int]] = (),
 ) -> torch.Tensor:
-    """(1, 3, H, W) sRGB in [0, 1] -> the anime-cel picture, same shape, dtype and device."""
+    """(1, 3, H, W) sRGB in [0, 1] -> the anime-cel picture, same shape, dtype and device.
+
+    A ``palette`` (sRGB triples, e.g. a film still's) replaces the graded paint colours
+    (:func:`ml.palette.recolour`) before the washes.
+    """
     report = progress or (lambda _f: None)
     full = x[0].detach().float().permute(1, 2, 0).cpu().numpy()
     h_full, w_full = full.shape[:2]
@@ -119,7 +127,9 @@ def anime_cel(
         rgb = full
     del full
     unit = max(rgb.shape[:2]) / 1024.0
-    paint, coverage = render(np.ascontiguousarray(rgb, dtype=np.float32), params, unit, report)
+    paint, coverage = render(
+        np.ascontiguousarray(rgb, dtype=np.float32), params, unit, report, palette
+    )
     out = _finish(paint, coverage, params, (w_full, h_full))
     report(1.0)
     return torch.from_numpy(out).permute(2, 0, 1)[None].to(device=x.device, dtype=x.dtype)
@@ -136,7 +146,11 @@ def _downscale(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
 
 
 def render(
-    rgb: np.ndarray, params: AnimeCelParams, unit: float, report: Progress
+    rgb: np.ndarray,
+    params: AnimeCelParams,
+    unit: float,
+    report: Progress,
+    palette: Sequence[Sequence[int]] = (),
 ) -> tuple[np.ndarray, np.ndarray]:
     """Analysis-size paint (H, W, 3 Oklab) and ink coverage (H, W) for an sRGB (H, W, 3) picture."""
     lab = _to_oklab(rgb)
@@ -166,6 +180,8 @@ def render(
         # Skin in exactly two tones: the base and one clean shadow shape.
         tones[skin] = facemod.skin_shadow(smooth[..., 0], skin, found)[skin]
     paint = _paint(smooth, reg, n, tones, params)
+    if palette:
+        paint = recolour(paint, palette)
     paint = _washes(paint, smooth, lab, reg, n, unit)
     report(0.75)
 

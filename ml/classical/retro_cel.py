@@ -22,7 +22,7 @@ starts from a deterministic farthest-point initialisation.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -30,6 +30,7 @@ import torch
 import torch.nn.functional as F
 
 from ml.color import gaussian_blur, oklab_to_srgb, srgb_to_oklab
+from ml.palette import map_centres
 
 Progress = Callable[[float], None]
 INK = (0.07, 0.06, 0.09)  # not pure black: printed cels use a warm/cool dark line
@@ -71,9 +72,16 @@ class RetroCelParams:
 
 
 def retro_cel(
-    x: torch.Tensor, params: RetroCelParams, progress: Progress | None = None
+    x: torch.Tensor,
+    params: RetroCelParams,
+    progress: Progress | None = None,
+    palette: Sequence[Sequence[int]] = (),
 ) -> torch.Tensor:
-    """(1, 3, H, W) sRGB in [0, 1] -> the cel-shaded picture, same shape."""
+    """(1, 3, H, W) sRGB in [0, 1] -> the cel-shaded picture, same shape.
+
+    A ``palette`` (sRGB triples, e.g. a film still's) replaces the paint colours
+    (:func:`ml.palette.map_centres`); the saturation lift is then left out.
+    """
     report = progress or (lambda _f: None)
     orig_dtype = x.dtype
     x = x.float()  # half is too coarse for Oklab cube roots and k-means distances
@@ -92,8 +100,11 @@ def retro_cel(
     labels = assign(smooth * weight, centres)
     centres = centres / weight.view(1, 3)
     labels = majority_filter(labels, params.palette_size, size=max(3, 2 * round(1.5 * scale) + 1))
+    if palette:
+        centres = map_centres(centres, labels, palette)
     paint = centres[labels].permute(0, 3, 1, 2)  # (1, 3, H, W) in Oklab
-    paint = torch.cat([paint[:, :1], paint[:, 1:] * params.saturation], dim=1)
+    saturation = 1.0 if palette else params.saturation
+    paint = torch.cat([paint[:, :1], paint[:, 1:] * saturation], dim=1)
     rgb = oklab_to_srgb(paint)
     report(0.8)
     if params.line_weight > 0:
