@@ -37,8 +37,9 @@ import torch
 #: Width of the region vote and the ink smoothing, in analysis pixels. About one pixel: wide
 #: enough that a one-pixel staircase averages out into a curve, narrow enough that corners
 #: round by about a pixel of the preview and two-pixel features survive. Measured on issue
-#: 19's disc card at x6.85 (``bench/print_edges.py``): 1.0 left a wave (1.0 px RMS, 2.6 px
-#: treads), 1.3 gives 0.8 px RMS and no tread over 0.5 px, 1.6 rounds more for no gain.
+#: 19's disc card composed at x6.85 (``ml.edge_metrics`` on the raster, before any PDF): 1.0
+#: left a wave (0.9-1.0 px RMS, 2.1-2.6 px treads), 1.3 gives 0.77-0.87 px RMS and 0.5 px
+#: treads, 1.6 rounds more (0.68-0.79 px, treads back to 1.6-2.1 px) for no visible gain.
 SIGMA = 1.3
 #: Taps per axis (offsets -3..+4 around the analysis pixel below the sample point: the
 #: Gaussian's weight is below 1 % of its peak beyond them).
@@ -169,7 +170,7 @@ def _uniform_windows(labels: np.ndarray) -> np.ndarray:
     lo, hi = -TAPS[0], TAPS[-1]
     padded = np.pad(labels, ((lo, hi), (lo, hi)), mode="edge")
     h, w = labels.shape
-    rmax = rmin = padded[: h, :]
+    rmax = rmin = padded[:h, :]
     for k in range(1, len(TAPS)):
         rmax, rmin = np.maximum(rmax, padded[k : k + h]), np.minimum(rmin, padded[k : k + h])
     cmax, cmin = rmax[:, :w], rmin[:, :w]
