@@ -43,8 +43,8 @@ from printing.compose import Placement, PlacementError, compose, placement_from_
 from printing.models import PrintFile, PrintStatus, ProductRoute, Vendor, print_file_path
 from printing.pdf import TicketInfo, write_print_pdf
 from printing.preflight import preflight_pdf
-from styling.placement import print_dpi, print_render
 from styling import engine
+from styling.placement import print_dpi, print_render
 from styling.print_source import PrintSourceError, render_print_raster
 from styling.services import source_size
 
