@@ -129,8 +129,7 @@ def compose_print(
         flat = uniform[iy[:, None], ix[None, :]]
         ys, xs = np.nonzero(~flat)
         if len(ys):
-            rgb[ys, xs] = _border_paint(layers, iy[ys], ix[xs], wy[ys], wx[xs], dwy[ys], dwx[xs],
-                                        sx, sy)  # fmt: skip
+            rgb[ys, xs] = _border_paint(layers, ys, xs, (iy, wy, dwy), (ix, wx, dwx), sx, sy)
         if layers.grain is not None:
             grain = cv2.remap(
                 layers.grain, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
@@ -182,30 +181,44 @@ def _uniform_windows(labels: np.ndarray) -> np.ndarray:
 
 def _border_paint(
     layers: CelLayers,
-    iy: np.ndarray,
-    ix: np.ndarray,
-    wy: np.ndarray,
-    wx: np.ndarray,
-    dwy: np.ndarray,
-    dwx: np.ndarray,
+    ys: np.ndarray,
+    xs: np.ndarray,
+    rows: tuple[np.ndarray, np.ndarray, np.ndarray],
+    cols: tuple[np.ndarray, np.ndarray, np.ndarray],
     sx: float,
     sy: float,
 ) -> np.ndarray:
-    """Anti-aliased paint for print pixels near a region border: (N, 3) float32 sRGB."""
-    h, w = layers.labels.shape
-    cells = iy * w + ix
-    uniq, inverse = np.unique(cells, return_inverse=True)
-    cand, colour, masks = _candidates(layers, uniq // w, uniq % w)
-    out = np.empty((len(cells), 3), dtype=np.float32)
-    for a in range(0, len(cells), CHUNK):
-        b = min(len(cells), a + CHUNK)
-        m = torch.from_numpy(masks[inverse[a:b]])  # (n, M, T, T)
-        ty, tx = torch.from_numpy(wy[a:b]), torch.from_numpy(wx[a:b])
-        dty, dtx = torch.from_numpy(dwy[a:b]), torch.from_numpy(dwx[a:b])
-        rows = torch.einsum("nmab,na->nmb", m, ty)
-        score = torch.einsum("nmb,nb->nm", rows, tx)
-        grad_x = torch.einsum("nmb,nb->nm", rows, dtx)
-        grad_y = torch.einsum("nmab,na,nb->nm", m, dty, tx)
+    """Anti-aliased paint for the strip's print pixels (``ys``, ``xs``, row-major) near a
+    region border: (N, 3) float32 sRGB.
+
+    The vote is separable: the pixels of one print row that fall in one analysis cell share
+    the row weights, so the tap masks are reduced along y once per (row, cell) run and only
+    the x reduction is done per pixel.
+    """
+    iy, wy, dwy = rows
+    ix, wx, dwx = cols
+    w = layers.labels.shape[1]
+    cx = ix[xs]
+    # Runs of consecutive pixels on one print row in one analysis cell.
+    starts = np.flatnonzero(np.r_[True, (np.diff(ys) != 0) | (np.diff(cx) != 0)])
+    run_of = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(ys)]))
+    run_row, run_cx = ys[starts], cx[starts]
+    cells, cell_of_run = np.unique(iy[run_row] * w + run_cx, return_inverse=True)
+    cand, colour, masks = _candidates(layers, cells // w, cells % w)
+    out = np.empty((len(ys), 3), dtype=np.float32)
+    run_chunk = max(1, CHUNK // 4)
+    for ra in range(0, len(starts), run_chunk):
+        rb = min(len(starts), ra + run_chunk)
+        m = torch.from_numpy(masks[cell_of_run[ra:rb]])  # (r, M, T, T)
+        ty = torch.from_numpy(np.stack([wy[run_row[ra:rb]], dwy[run_row[ra:rb]]], 1))  # (r, 2, T)
+        # Reduced along y with the weights and their derivative: (r, 2M, T).
+        red = torch.matmul(ty[:, None], m).transpose(1, 2).reshape(rb - ra, -1, m.shape[-1])
+        a, b = starts[ra], (starts[rb] if rb < len(starts) else len(ys))
+        local = torch.from_numpy(run_of[a:b] - ra)
+        tx = torch.from_numpy(np.stack([wx[xs[a:b]], dwx[xs[a:b]]], 2))  # (n, T, 2)
+        both = torch.bmm(red[local], tx)  # (n, 2M, 2)
+        k = m.shape[1]
+        score, grad_x, grad_y = both[:, :k, 0], both[:, :k, 1], both[:, k:, 0]
         top = score.topk(2, dim=1)
         first, second = top.indices[:, 0], top.indices[:, 1]
         pick = torch.arange(b - a)
@@ -215,12 +228,11 @@ def _border_paint(
         gy = (grad_y[pick, first] - grad_y[pick, second]) / sy
         dist = gap / torch.sqrt(gx * gx + gy * gy).clamp_min(1e-6)
         alpha = (0.5 + dist).clamp(0.5, 1.0).numpy()[:, None]
-        col = colour[inverse[a:b]]  # (n, M, 3)
-        c1 = col[np.arange(b - a), first.numpy()]
-        c2 = col[np.arange(b - a), second.numpy()]
-        # A window with one candidate only (the rest padding) never blends.
-        lone = cand[inverse[a:b], 1] < 0
-        alpha[lone] = 1.0
+        cell = cell_of_run[run_of[a:b]]
+        c1 = colour[cell, first.numpy()]
+        c2 = colour[cell, second.numpy()]
+        # A window with one region only (the other candidates empty) never blends.
+        alpha[cand[cell, 1] < 0] = 1.0
         out[a:b] = alpha * c1 + (1 - alpha) * c2
     return out
 
