@@ -55,9 +55,10 @@ KERNELS = ((2.0, 0.7, np.arange(-1, 3)), (3.0, 1.0, np.arange(-2, 4)))
 #: vote is not run on tens of millions of pixels for detail the crop never had).
 MAX_FACTOR = 8.0
 #: Smoothing of the ink coverage before it is enlarged, in analysis pixels: lines are
-#: often 2 px wide with 2 px gaps (anime-cel), which :data:`SIGMA` would merge; 0.6 keeps
-#: a 2 px gap clear (< 0.1 coverage left in it) and a 1 px line above half its darkness.
-INK_SIGMA = 0.6
+#: often 2 px wide with 2 px gaps (anime-cel), which :data:`SIGMA` would merge. 0.7 keeps
+#: such a gap clear; 0.6 let the outline's own staircase show (2.1 px treads on the disc
+#: card's green disc), 0.8 thinned faint lines (retro-cel ink share 0.0135 vs 0.0189).
+INK_SIGMA = 0.7
 #: Where a faint line's edge is drawn, as a share of its own peak (solid lines: 0.5, in
 #: between by their darkness). Faint lines are thin soft diagonals (retro-cel's XDoG) whose
 #: enlarged ridge dips between pixels: at 0.5 they broke into dashes; at 0.35 for every

@@ -131,3 +131,49 @@ def test_ml_print_edges_runs_on_tensors_from_any_device_dtype() -> None:
     x = torch.rand(1, 3, 40, 50).half()
     layers = stylizer.layers(x)
     assert layers.labels.shape == (40, 50) and layers.paint.dtype == np.float32
+
+
+def ink_only(coverage: np.ndarray) -> CelLayers:
+    labels = np.zeros(coverage.shape, np.int32)
+    paint = np.ones(coverage.shape + (3,), np.float32)
+    return CelLayers(labels, paint, coverage.astype(np.float32), (0.0, 0.0, 0.0))
+
+
+def test_faint_thin_ink_prints_whole_at_its_own_darkness() -> None:
+    # Given a faint (0.4) one-pixel diagonal line, the kind retro-cel's XDoG draws
+    cov = np.zeros((48, 48), np.float32)
+    idx = np.arange(4, 44)
+    cov[idx, idx] = 0.4
+    # When it is composed at x6
+    out = compose_print(ink_only(cov), (288, 288))
+    ink = 1 - out[..., 0].astype(np.float32) / 255
+    # Then it is neither dropped nor darkened (measured: 67 % of the analysis line's ink for
+    # this worst case, a corner-to-corner diagonal; a plain 0.5 threshold drops it all) and
+    # unbroken: every print row along it carries ink
+    assert 0.5 * cov.mean() < ink.mean() < 1.25 * cov.mean()
+    assert ink.max() <= 0.45
+    rows = ink[40:250].max(axis=1)
+    assert rows.min() > 0.2
+
+
+def test_two_close_solid_lines_keep_their_gap() -> None:
+    # Given two 2 px solid lines 2 px apart (anime-cel draws such pairs round a mouth)
+    cov = np.zeros((32, 32), np.float32)
+    cov[:, 10:12] = 1
+    cov[:, 14:16] = 1
+    # When composed at x5, the gap stays paper and the lines stay solid
+    out = compose_print(ink_only(cov), (160, 160))
+    ink = 1 - out[80, :, 0].astype(np.float32) / 255
+    assert ink[65:70].max() < 0.05  # the gap, analysis columns 12-14 (x5 = 60-70)
+    assert ink[52:58].min() > 0.95 and ink[72:78].min() > 0.95
+
+
+def test_a_huge_enlargement_is_composed_at_x8_then_resampled() -> None:
+    # A tiny crop on a big print: x20 is composed at x8 and Lanczos covers the rest
+    layers = half_planes()
+    out = compose_print(layers, (1280, 1280))
+    assert out.shape == (1280, 1280, 3)
+    cols = np.arange(100, 1180, 7)
+    rows = np.array([edge_rows(out, c) for c in cols])
+    resid = rows - np.polyval(np.polyfit(cols, rows, 1), cols)
+    assert np.sqrt(np.mean(resid**2)) < 0.7 * 20 / 8  # the x8 figure, enlarged x2.5
