@@ -16,8 +16,10 @@ the print's pixel size instead:
   distance to that curve, in print pixels: a one-pixel ramp whatever the enlargement.
   Pixels whose 8 x 8 window holds one region only (most of them) skip the vote and take the
   paint bilinearly, which also keeps smooth washes smooth.
-* **Ink.** The coverage map is Gaussian-smoothed the same way and bicubically enlarged, then
-  re-thresholded at its 0.5 level with the same one-print-pixel anti-aliasing.
+* **Ink.** The coverage map is lightly smoothed (:data:`INK_SIGMA`), enlarged bicubically,
+  divided by its line's own peak, re-thresholded with the same one-print-pixel
+  anti-aliasing and multiplied back by that peak: solid lines print solid and crisp, faint
+  lines crisp at their own darkness (a plain 0.5 threshold dropped 60 % of retro-cel's ink).
 * **Grain** (anime-cel) is enlarged bilinearly as before; it is faint and smooth.
 
 Work goes in strips of output rows, so memory is a few strips plus the uint8 output

@@ -7,7 +7,7 @@ with retro-cel and printed at 100 % through the pipeline's own steps (``upscale_
 crop around it, as a RIP would see that part of the page), and its edge measured against a
 fitted circle: RMS <= 1.5 print px and no stair tread longer than 2 px. The old path
 (retro-cel at 800 px enlarged by RDN x4 + Lanczos) measured 1.23-1.59 px RMS and 11.5-13.8
-px treads; this one 0.75-0.87 px and 0.5-1.5 px (``python bench/print_edges.py``).
+px treads; this one 0.73-0.80 px and 1.0-1.5 px (``python bench/print_edges.py``).
 """
 
 from __future__ import annotations
