@@ -14,7 +14,7 @@ the print's pixel size instead:
   smooth curve through the analysis staircase, not the staircase itself. The vote and its
   gradient are evaluated analytically, so the border pixel is anti-aliased by its signed
   distance to that curve, in print pixels: a one-pixel ramp whatever the enlargement.
-  Pixels whose 8 x 8 window holds one region only (most of them) skip the vote and take the
+  Pixels whose tap window holds one region only (most of them) skip the vote and take the
   paint bilinearly, which also keeps smooth washes smooth.
 * **Ink.** The coverage map is lightly smoothed (:data:`INK_SIGMA`), enlarged bicubically,
   divided by its line's own peak, re-thresholded with the same one-print-pixel
@@ -38,7 +38,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-#: Width of the region vote and the ink smoothing, in analysis pixels. About one pixel: wide
+#: Width of the region vote from x3 up, in analysis pixels. About one pixel: wide
 #: enough that a one-pixel staircase averages out into a curve, narrow enough that corners
 #: round by about a pixel of the preview and two-pixel features survive. Measured on issue
 #: 19's disc card composed at x6.85 (``ml.edge_metrics`` on the raster, before any PDF): 1.0
