@@ -16,9 +16,11 @@ uses a 338x450 image and a 4.5 x 6 in card for a fast check.
 issue 12: the photo (default: a shared photo enlarged to a 12-megapixel 3024x4032 JPEG;
 or e.g. ``../shared/data/photos/sun80/beach_sun_bgtlposotyokcsdg.jpg``) is cropped to the
 poster's aspect, the retro-cel style re-runs on that crop at the pixels the print needs
-(``styling.placement.print_render``, 150 min / 300 recommended DPI), RDN covers the
-remaining factor (``printing.pipeline.enlarge``), then compose + PDF + preflight. Prints
-the tier, seconds per step, peak RSS per phase and the PDF's image ppi.
+(``styling.placement.print_render``, 150 min / 300 recommended DPI) and is composed at
+the placed size (issue 19: ``CelStylizer.render_print``, no RDN), then compose + PDF +
+preflight. ``--raster`` runs the path before issue 19 instead: the style at that size,
+then RDN for the remaining factor (``printing.pipeline.enlarge``). Prints the tier,
+seconds per step, peak RSS per phase and the PDF's image ppi.
 """
 
 from __future__ import annotations
@@ -147,7 +149,7 @@ if phase == "render":
     from ml.sr import load_rdn
     from ml.styles import StyleSpec, load_style
     from printing.pipeline import enlarge, upscaler_weights
-    stylizer = load_style(StyleSpec(kind="classical", builtin="retro-cel"))
+    stylizer = load_style(StyleSpec(kind="classical", builtin=os.environ["BENCH_STYLE"]))
     model = load_rdn(upscaler_weights())  # loaded once per worker process; not timed
     t0 = time.perf_counter()
     with Image.open(src) as im:
@@ -155,19 +157,25 @@ if phase == "render":
     if photo.size != plan.style_px:
         photo = photo.resize(plan.style_px, Image.Resampling.LANCZOS)
     out["load_crop_s"] = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    styled = stylizer(photo, strength=1.0, size=max(photo.size))
-    out["style_s"] = time.perf_counter() - t0
+    target = upscale_target(plan.style_px, spec, placement)
+    if os.environ.get("BENCH_RASTER") == "1":  # the path before issue 19: enlarge the raster
+        t0 = time.perf_counter()
+        styled = stylizer(photo, strength=1.0, size=max(photo.size))
+        out["style_s"] = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        res = enlarge(styled, target, model=model)
+        out["sr_s"] = time.perf_counter() - t0
+        image, passes, scale = res.image, res.passes, res.effective_scale
+        del styled
+    else:  # cel styles since issue 19: analysed at style_px, composed at the placed size
+        t0 = time.perf_counter()
+        image = stylizer.render_print(photo, target)
+        out["style_s"], out["sr_s"], passes, scale = time.perf_counter() - t0, 0.0, 0, 1.0
     del photo
-    target = upscale_target(styled.size, spec, placement)
     t0 = time.perf_counter()
-    res = enlarge(styled, target, model=model)
-    out["sr_s"] = time.perf_counter() - t0
-    del styled
-    t0 = time.perf_counter()
-    res.image.save(os.path.join(work, "upscaled.png"), "PNG", compress_level=1)
+    image.save(os.path.join(work, "upscaled.png"), "PNG", compress_level=1)
     out["store_png_s"] = time.perf_counter() - t0
-    out.update(target=list(target), passes=res.passes, effective_scale=res.effective_scale,
+    out.update(target=list(target), passes=passes, effective_scale=scale,
                sr_min_factor=settings.PRINT_SR_MIN_FACTOR,
                factor_left=max(target[0] / plan.style_px[0], target[1] / plan.style_px[1]))
 else:"""
@@ -186,8 +194,13 @@ def twelve_megapixel_photo(path: Path) -> None:
     img.save(path, "JPEG", quality=92)
 
 
-def from_original(photo: str | None, keep: Path | None) -> int:
+def from_original(
+    photo: str | None, keep: Path | None, raster: bool = False, style: str = "retro-cel"
+) -> int:
     """The ``--from-original`` benchmark (see the module docstring)."""
+    os.environ["BENCH_STYLE"] = style
+    if raster:
+        os.environ["BENCH_RASTER"] = "1"
     spec = {**POSTER_TIERS, "trim_width_mm": "457.20", "trim_height_mm": "609.60"}
     with tempfile.TemporaryDirectory(prefix="bench-print-orig-") as folder:
         work = Path(folder)
@@ -200,8 +213,14 @@ def from_original(photo: str | None, keep: Path | None) -> int:
             keep.write_bytes((work / "print.pdf").read_bytes())
     sw, sh = render["source"]
     tw, th = render["target"]
-    sr_how = f"RDN x{render['effective_scale']:g} + Lanczos" if render["passes"] else "Lanczos only"
-    print(f"{spec['name']} from {Path(src).name} ({sw}x{sh}, crop {render['crop'][0]}x"
+    sr_how = (
+        f"RDN x{render['effective_scale']:g} + Lanczos"
+        if render["passes"]
+        else "Lanczos only"
+        if raster
+        else "composed at print size"
+    )
+    print(f"{style}, {spec['name']} from {Path(src).name} ({sw}x{sh}, crop {render['crop'][0]}x"
           f"{render['crop'][1]}): {render['dpi']} DPI, tier {render['tier']} "
           f"(min {spec['min_dpi']}, recommended {spec['recommended_dpi']})")  # fmt: skip
     print(f"style at {render['style_px'][0]}x{render['style_px'][1]} -> placed {tw}x{th} "
@@ -268,10 +287,21 @@ def main() -> int:
         help="render from an original photo (default: a 12-MP enlargement of a shared photo)",
     )
     p.add_argument("--keep-pdf", type=Path, help="with --from-original: copy the PDF here")
+    p.add_argument(
+        "--raster",
+        action="store_true",
+        help="with --from-original: the path before issue 19 (the style's raster + RDN)",
+    )
+    p.add_argument(
+        "--style",
+        choices=["retro-cel", "anime-cel"],
+        default="retro-cel",
+        help="with --from-original: the built-in style (default retro-cel)",
+    )
     args = p.parse_args()
     if args.from_original is not None:
         sys.path.insert(0, str(ROOT))
-        return from_original(args.from_original or None, args.keep_pdf)
+        return from_original(args.from_original or None, args.keep_pdf, args.raster, args.style)
     size, spec = ((338, 450), CARD) if args.quick else ((1350, 1800), POSTER)
     sys.path.insert(0, str(ROOT))
     with tempfile.TemporaryDirectory(prefix="bench-print-") as folder:

@@ -43,8 +43,9 @@ from printing.compose import Placement, PlacementError, compose, placement_from_
 from printing.models import PrintFile, PrintStatus, ProductRoute, Vendor, print_file_path
 from printing.pdf import TicketInfo, write_print_pdf
 from printing.preflight import preflight_pdf
+from styling import engine
 from styling.placement import print_dpi, print_render
-from styling.print_source import PrintSourceError, render_for_print
+from styling.print_source import PrintSourceError, render_print_raster
 from styling.services import source_size
 
 log = logging.getLogger(__name__)
@@ -284,6 +285,9 @@ def style_identity(line: OrderLine) -> dict[str, object]:
         "strength": job.strength,
         "preserve_color": job.preserve_color,
         "crop": job.upload.crop,
+        # Cel styles draw their print at print size (issue 19), others are enlarged: a
+        # print rendered before that change is rendered again.
+        "composition": "print-size-v1" if engine.composes_at_print_size(style) else "raster",
     }
 
 
@@ -313,12 +317,14 @@ def upscale_key(
 
 
 def upscale_line(line_id: int) -> bool:
-    """Render the line's picture for print: the style on the original crop, then RDN + resample.
+    """Render the line's picture for print at its exact placed size.
 
     The style re-runs on the original upload's crop at the pixels the placed size needs at
-    the line's render DPI, capped by the crop's own pixels (``styling.print_source``); RDN
-    covers only the remaining factor (at most x4, and only above ``PRINT_SR_MIN_FACTOR``)
-    and Lanczos lands on the exact placed size. Returns False without work when the stored
+    the line's render DPI, capped by the crop's own pixels (``styling.print_source``). Cel
+    styles then draw their regions and ink at the placed size directly (smooth borders, no
+    enlarged staircase); other styles are enlarged: RDN covers only the remaining factor
+    (at most x4, and only above ``PRINT_SR_MIN_FACTOR``) and Lanczos lands on the exact
+    placed size. Returns False without work when the stored
     image already matches its inputs. Raises ``PrintFileError`` for a line that can never
     print.
     """
@@ -353,26 +359,32 @@ def upscale_line(line_id: int) -> bool:
     upscaled = print_file.upscaled_image
     if print_file.upscale_key == key and upscaled and upscaled.storage.exists(upscaled.name):
         return False
+    model: list[Any] = []  # RDN, loaded only when something is enlarged
+
+    def upscale(image: Image.Image, size: tuple[int, int]) -> Any:
+        if not model:
+            model.append(load_rdn(upscaler_weights()))
+        return enlarge(image, size, model=model[0])
+
     try:
-        styled = render_for_print(
+        result = render_print_raster(
             job,
             spec,
             placement,
+            size=target,
             target_dpi=spec.recommended_dpi or spec.min_dpi,
             max_sr_scale=settings.STYLING_MAX_SR_SCALE,
-        ).styled
+            enlarge=upscale,
+        )
     except PrintSourceError as exc:
         raise PrintFileError(str(exc)) from exc
-    try:
-        result = enlarge(styled, target, model=load_rdn(upscaler_weights()))
     except WeightsError as exc:
         raise PrintFileError(f"The upscaler cannot load its weights: {exc}") from exc
-    del styled
     buffer = io.BytesIO()
     result.image.save(buffer, "PNG", compress_level=1)
     name = _save_deterministic(line, UPSCALED_NAME.format(line_id=line.pk), buffer.getvalue())
     PrintFile.objects.filter(pk=line.pk).update(
-        upscaled_image=name, upscale_key=key, upscale_factor=result.effective_scale
+        upscaled_image=name, upscale_key=key, upscale_factor=result.sr_factor
     )
     return True
 

@@ -138,3 +138,47 @@ def stylize_for_print(
         size=max(MIN_STYLE_SIZE, *image.size),
         progress=progress,
     )
+
+
+def composes_at_print_size(style: Style) -> bool:
+    """Whether ``style`` is a flat-colour (cel) style that draws its print at print size.
+
+    Those styles compose region borders and ink at the print's pixels
+    (:func:`stylize_at_print_size`), so no enlargement of a finished raster, and no
+    staircase, is needed; network and reference styles keep the raster path.
+    """
+    if style.kind != StyleKind.CLASSICAL:  # never load network weights just to ask
+        return False
+    from ml.classical.stylizer import CelStylizer
+    from ml.styles import load_style
+
+    return isinstance(load_style(style_spec(style)), CelStylizer)
+
+
+def stylize_at_print_size(
+    style: Style,
+    image: Image.Image,
+    size: tuple[int, int],
+    *,
+    strength: float,
+    preserve_color: bool,
+    photo: Callable[[], Image.Image] | None = None,
+    progress: ProgressFn | None = None,
+) -> Image.Image:
+    """A cel ``style`` analysed on ``image`` and drawn at ``size`` (the placed print pixels).
+
+    ``photo()`` returns the photo at ``size``, for a strength below 1 or colour
+    preservation (the photo shows through); it is not called otherwise.
+    """
+    from ml.styles import load_style
+
+    stylizer = load_style(style_spec(style))
+    notify = progress or (lambda _s, _f: None)
+    return stylizer.render_print(
+        image,
+        size,
+        strength=strength,
+        preserve_color=preserve_color,
+        photo=photo,
+        progress=lambda f: notify("stylize", 0.1 + 0.8 * f),
+    )

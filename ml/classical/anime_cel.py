@@ -39,6 +39,7 @@ from PIL import Image
 
 from ml.classical import face_features, ink, marks, regions
 from ml.classical import faces as facemod
+from ml.classical.print_edges import CelLayers, labels_from_paint
 from ml.color import oklab_to_srgb, srgb_to_oklab
 from ml.palette import recolour
 
@@ -117,6 +118,45 @@ def anime_cel(
     (:func:`ml.palette.recolour`) before the washes.
     """
     report = progress or (lambda _f: None)
+    h_full, w_full = x.shape[-2:]
+    paint, coverage = _analyse(x, params, report, palette)
+    out = _finish(paint, coverage, params, (w_full, h_full))
+    report(1.0)
+    return torch.from_numpy(out).permute(2, 0, 1)[None].to(device=x.device, dtype=x.dtype)
+
+
+def anime_cel_layers(
+    x: torch.Tensor,
+    params: AnimeCelParams,
+    progress: Progress | None = None,
+    palette: Sequence[Sequence[int]] = (),
+) -> CelLayers:
+    """The analysis-size structure :func:`anime_cel` flattens, for composing at print size.
+
+    Regions are read back from the paint (flat cells and smooth washes,
+    :func:`ml.classical.print_edges.labels_from_paint`), so the print composition needs
+    nothing from :func:`render` but its two results.
+    """
+    report = progress or (lambda _f: None)
+    paint, coverage = _analyse(x, params, report, palette)
+    labels = labels_from_paint(paint)
+    h, w = paint.shape[:2]
+    return CelLayers(
+        labels=labels,
+        paint=_to_srgb(paint).astype(np.float32),
+        ink=coverage.astype(np.float32),
+        ink_rgb=tuple(float(c) for c in INK),
+        grain=_grain(h, w, params),
+    )
+
+
+def _analyse(
+    x: torch.Tensor,
+    params: AnimeCelParams,
+    report: Progress,
+    palette: Sequence[Sequence[int]] = (),
+) -> tuple[np.ndarray, np.ndarray]:
+    """Paint (Oklab) and ink coverage of ``x`` at the analysis size (<= ANALYSIS_SIDE)."""
     full = x[0].detach().float().permute(1, 2, 0).cpu().numpy()
     h_full, w_full = full.shape[:2]
     shrink = min(1.0, ANALYSIS_SIDE / max(h_full, w_full))
@@ -127,12 +167,7 @@ def anime_cel(
         rgb = full
     del full
     unit = max(rgb.shape[:2]) / 1024.0
-    paint, coverage = render(
-        np.ascontiguousarray(rgb, dtype=np.float32), params, unit, report, palette
-    )
-    out = _finish(paint, coverage, params, (w_full, h_full))
-    report(1.0)
-    return torch.from_numpy(out).permute(2, 0, 1)[None].to(device=x.device, dtype=x.dtype)
+    return render(np.ascontiguousarray(rgb, dtype=np.float32), params, unit, report, palette)
 
 
 def _downscale(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -323,16 +358,25 @@ def _quad(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     return np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], axis=1)
 
 
+def _grain(h: int, w: int, params: AnimeCelParams) -> np.ndarray | None:
+    """Faint deterministic film grain at the analysis size (sRGB offset), or None."""
+    if params.grain <= 0:
+        return None
+    rng = np.random.default_rng(GRAIN_SEED)
+    noise = rng.standard_normal((h, w)).astype(np.float32)
+    return cv2.GaussianBlur(noise, (0, 0), 0.6 * max(h, w) / 1024) * 0.018 * params.grain
+
+
 def _finish(
     paint_lab: np.ndarray, coverage: np.ndarray, params: AnimeCelParams, size: tuple[int, int]
 ) -> np.ndarray:
-    """Paint and ink resized to the working size, grain added: sRGB (H, W, 3) float32."""
+    """Paint and ink resized to the working size, grain added: sRGB (H, W, 3) float32.
+
+    The preview's path; a print composes the same layers at its own size instead
+    (:func:`anime_cel_layers`, :mod:`ml.classical.print_edges`).
+    """
     h, w = paint_lab.shape[:2]
-    grain = None
-    if params.grain > 0:
-        rng = np.random.default_rng(GRAIN_SEED)
-        noise = rng.standard_normal((h, w)).astype(np.float32)
-        grain = cv2.GaussianBlur(noise, (0, 0), 0.6 * max(h, w) / 1024) * 0.018 * params.grain
+    grain = _grain(h, w, params)
     rgb = _to_srgb(paint_lab)
     if (w, h) != size:
         rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_LINEAR)

@@ -82,8 +82,27 @@ def retro_cel(
     A ``palette`` (sRGB triples, e.g. a film still's) replaces the paint colours
     (:func:`ml.palette.map_centres`); the saturation lift is then left out.
     """
+    labels, colours, ink = retro_cel_layers(x, params, progress, palette)
+    rgb = colours[labels].permute(0, 3, 1, 2)  # (1, 3, H, W) sRGB paint
+    if ink is not None:
+        ink_rgb = torch.tensor(INK, device=x.device).view(1, 3, 1, 1)
+        rgb = rgb * (1 - ink) + ink_rgb * ink
+    return rgb.clamp(0, 1).to(x.dtype)
+
+
+def retro_cel_layers(
+    x: torch.Tensor,
+    params: RetroCelParams,
+    progress: Progress | None = None,
+    palette: Sequence[Sequence[int]] = (),
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
+    """The picture's structure before it is flattened: what :func:`retro_cel` and the print
+    composition (:mod:`ml.classical.print_edges`) both draw from.
+
+    Returns (1, H, W) long palette labels, (k, 3) float sRGB paint per label, and the
+    (1, 1, H, W) ink coverage in [0, 1] (None when ``line_weight`` is 0).
+    """
     report = progress or (lambda _f: None)
-    orig_dtype = x.dtype
     x = x.float()  # half is too coarse for Oklab cube roots and k-means distances
     scale = max(x.shape[-2:]) / 1024.0
     lab = srgb_to_oklab(x)
@@ -102,11 +121,11 @@ def retro_cel(
     labels = majority_filter(labels, params.palette_size, size=max(3, 2 * round(1.5 * scale) + 1))
     if palette:
         centres = map_centres(centres, labels, palette)
-    paint = centres[labels].permute(0, 3, 1, 2)  # (1, 3, H, W) in Oklab
     saturation = 1.0 if palette else params.saturation
-    paint = torch.cat([paint[:, :1], paint[:, 1:] * saturation], dim=1)
-    rgb = oklab_to_srgb(paint)
+    paint = torch.cat([centres[:, :1], centres[:, 1:] * saturation], dim=1)  # (k, 3) Oklab
+    colours = oklab_to_srgb(paint.T.reshape(1, 3, -1, 1))[0, :, :, 0].T.contiguous()
     report(0.8)
+    ink = None
     if params.line_weight > 0:
         sigma = max(0.6, 1.1 * scale) * params.line_weight
         ink = xdog_lines(smooth[:, :1], sigma=sigma)
@@ -115,10 +134,8 @@ def retro_cel(
         thickness = sigma / (1.1 * scale * max(params.line_weight, 1e-6))
         ink = keep_off_texture(ink, scale, dense=min(0.6, 0.18 * thickness))
         ink = drop_ink_fragments(ink, min_area=max(6.0, 40 * scale * scale))
-        ink_rgb = torch.tensor(INK, device=x.device).view(1, 3, 1, 1)
-        rgb = rgb * (1 - ink) + ink_rgb * ink
     report(1.0)
-    return rgb.clamp(0, 1).to(orig_dtype)
+    return labels, colours, ink
 
 
 def bilateral(lab: torch.Tensor, sigma_space: float, sigma_range: float) -> torch.Tensor:

@@ -75,3 +75,34 @@ def render_page(data: bytes, page: int = 1, dpi: int = 10) -> Image.Image:
         return Image.open(io.BytesIO(png)).convert("RGB")
 
     return _with_file(data, go)
+
+
+def render_region(
+    data: bytes, box: tuple[int, int, int, int], *, dpi: int = 300, page: int = 1
+) -> Image.Image:
+    """``pdftoppm -r dpi -x -y -W -H``: part of one page (``box`` = left, top, width, height in
+    pixels of the page rendered at ``dpi``, origin top-left of the MediaBox)."""
+    x, y, w, h = (str(int(v)) for v in box)
+    args = ["-x", x, "-y", y, "-W", w, "-H", h]
+
+    def go(path: Path) -> Image.Image:
+        png = subprocess.run(
+            [
+                "pdftoppm",
+                "-r",
+                str(dpi),
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                *args,
+                "-png",
+                str(path),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+        ).stdout
+        return Image.open(io.BytesIO(png)).convert("RGB")
+
+    return _with_file(data, go)

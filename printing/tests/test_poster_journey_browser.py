@@ -186,7 +186,7 @@ def test_posters_print_full_size_from_the_original(
     data = print_file.file.read()
     snap = SpecSnapshot.from_json(line.print_spec)
     assert (snap.min_dpi, snap.recommended_dpi) == (150, 300)
-    assert print_file.upscale_factor == 4.0  # RDN x4 on the 768 px style render, then Lanczos
+    assert print_file.upscale_factor == 1.0  # retro-cel composes at print size (issue 19): no RDN
 
     # pdfimages: one artwork image at 168 ppi (the badge's figure, >= the 150 minimum) ...
     images = [row for row in poppler.pdf_images(data) if row["page"] == "1"]

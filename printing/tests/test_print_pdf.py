@@ -159,7 +159,7 @@ def test_real_size_pdf_has_spec_boxes_ppi_and_the_design(kind: str, rdn_weights)
     assert (int(images[0]["width"]), int(images[0]["height"])) == spec.canvas_pixels()
     assert line.printfile.preflight["passed"] is True
     assert min(line.printfile.preflight["image_ppi"]) >= spec.min_dpi
-    assert line.printfile.upscale_factor == 4.0  # RDN really ran (one x4 pass)
+    assert line.printfile.upscale_factor == 1.0  # retro-cel draws at print size: no RDN ran
 
     # And page 1 rendered by pdftoppm shows the design in the trim area, not a blank
     page = poppler.render_page(data, dpi=12 if kind == "poster" else 40)

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from shop.testing.browser import CspWatch
 from styling import services
 from styling.models import JobStatus, StylingJob
 from styling.selectors import Owner
@@ -90,15 +91,19 @@ def browser(monkeypatch):
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    watch = CspWatch()
     with sync_playwright() as pw:
         chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        chromium.csp = watch  # every context opened in these tests is watched
         yield chromium
         chromium.close()
+    watch.check()
 
 
 def open_result(browser, live_server, job_cookie, **context_options):  # type: ignore[no-untyped-def]
     job, cookie = job_cookie
     context = browser.new_context(viewport={"width": 1100, "height": 800}, **context_options)
+    browser.csp.attach(context)
     context.add_cookies([{**cookie, "url": live_server.url}])
     page = context.new_page()
     errors: list[str] = []
@@ -220,7 +225,7 @@ def test_scroll_reveal_by_wheel_keyboard_touch_and_reduced_motion(
     page.mouse.move(*at(box, 0.5, 0.5))
     page.mouse.wheel(0, distance * 0.5)
     page.wait_for_function(
-        "document.getElementById('compare-canvas').dataset.reveal > 0.3", polling=100
+        "() => document.getElementById('compare-canvas').dataset.reveal > 0.3", polling=100
     )
     grid = page.evaluate(READ_BACK)
     assert 0.3 < reveal(page) < 0.75
@@ -231,12 +236,12 @@ def test_scroll_reveal_by_wheel_keyboard_touch_and_reduced_motion(
     page.focus("#compare-canvas")
     page.keyboard.press("PageDown")
     page.wait_for_function(
-        "document.getElementById('compare-canvas').dataset.reveal == 1", polling=100
+        "() => document.getElementById('compare-canvas').dataset.reveal == 1", polling=100
     )
     assert mean(page.evaluate(READ_BACK)) > 0.95
     page.wait_for_timeout(500)  # let the PageDown's smooth scroll finish first
     page.keyboard.press("Home")
-    page.wait_for_function("window.scrollY === 0", polling=100)
+    page.wait_for_function("() => window.scrollY === 0", polling=100)
     assert reveal(page) == 0
 
     # Touch: a finger swiping up over the picture (raw touch events, as a touchscreen sends them)
@@ -250,7 +255,7 @@ def test_scroll_reveal_by_wheel_keyboard_touch_and_reduced_motion(
         cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [point]})
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
     touch.wait_for_function(
-        "document.getElementById('compare-canvas').dataset.reveal == 1", polling=100
+        "() => document.getElementById('compare-canvas').dataset.reveal == 1", polling=100
     )
     assert mean(touch.evaluate(READ_BACK)) > 0.95
     touch.screenshot(path=str(ARTIFACTS / "scroll-touch.png"))
@@ -264,7 +269,7 @@ def test_scroll_reveal_by_wheel_keyboard_touch_and_reduced_motion(
     assert reveal(calm) == 0 and mean(calm.evaluate(READ_BACK)) < 0.02
     calm.mouse.wheel(0, distance * 0.4)
     calm.wait_for_function(
-        "document.getElementById('compare-canvas').dataset.reveal == 1", polling=100
+        "() => document.getElementById('compare-canvas').dataset.reveal == 1", polling=100
     )
     assert page.errors == [] and touch.errors == [] and calm.errors == []  # type: ignore[attr-defined]
 
@@ -278,8 +283,8 @@ def test_slider_stays_the_default_and_palette_plot_rotates_and_switches(
     assert page.locator(".palette-swatches rect").count() == 18
 
     plot = "#palette-plot-result"
-    page.wait_for_function(f"document.querySelector('{plot}')._fullData !== undefined")
-    colours = page.evaluate(f"document.querySelector('{plot}')._fullData[0].marker.color")
+    page.wait_for_function(f"() => document.querySelector('{plot}')._fullData !== undefined")
+    colours = page.evaluate(f"() => document.querySelector('{plot}')._fullData[0].marker.color")
     assert colours == [c["hex"] for c in done_job_cookie[0].palette]
     page.locator(plot).scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "palette-rgb.png"), full_page=True)
@@ -289,19 +294,19 @@ def test_slider_stays_the_default_and_palette_plot_rotates_and_switches(
     camera = (
         f"JSON.stringify((document.querySelector('{plot}').layout.scene || {{}}).camera || null)"
     )
-    before = page.evaluate(camera)
+    before = page.evaluate(f"() => {camera}")
     pbox = page.locator(plot).bounding_box()
     page.mouse.move(*at(pbox, 0.5, 0.5))
     page.mouse.down()
     page.mouse.move(*at(pbox, 0.75, 0.55), steps=8)
     page.mouse.up()
-    page.wait_for_function(f"{camera} !== {before!r}", polling=100)
+    page.wait_for_function(f"() => {camera} !== {before!r}", polling=100)
 
     # Switchable: the HSV cylinder puts the same colours on the cylinder's coordinates
     page.click('[data-space="hsv"]')
-    page.wait_for_function(f"document.querySelector('{plot}').dataset.space === 'hsv'")
+    page.wait_for_function(f"() => document.querySelector('{plot}').dataset.space === 'hsv'")
     assert page.get_attribute('[data-space="hsv"]', "aria-pressed") == "true"
-    zs = page.evaluate(f"Array.from(document.querySelector('{plot}')._fullData[0].z)")
+    zs = page.evaluate(f"() => Array.from(document.querySelector('{plot}')._fullData[0].z)")
     assert zs == pytest.approx([c["hsv"][2] for c in done_job_cookie[0].palette], abs=1e-3)
     page.screenshot(path=str(ARTIFACTS / "palette-hsv.png"), full_page=True)
     assert page.errors == []  # type: ignore[attr-defined]
@@ -312,6 +317,7 @@ def test_without_javascript_the_swatches_remain(browser, live_server, done_job_c
     context = browser.new_context(
         java_script_enabled=False, viewport={"width": 1100, "height": 800}
     )
+    browser.csp.attach(context)
     context.add_cookies([{**cookie, "url": live_server.url}])
     page = context.new_page()
     page.goto(f"{live_server.url}/create/jobs/{job.pk}/")
@@ -360,6 +366,7 @@ def test_gallery_and_style_editor_show_palettes(browser, live_server, shared_dat
         assert curation.generate_samples(style_id=style.pk) == "done"
 
     context = browser.new_context(viewport={"width": 1200, "height": 900})
+    browser.csp.attach(context)
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -367,7 +374,7 @@ def test_gallery_and_style_editor_show_palettes(browser, live_server, shared_dat
     for slug in ("retro-cel", "desert-cel"):
         plot = f"#palette-plot-{slug}"
         page.wait_for_function(
-            f"document.querySelector('{plot}')._fullData !== undefined", polling=100
+            f"() => document.querySelector('{plot}')._fullData !== undefined", polling=100
         )
         assert page.locator(f"#style-{slug} .palette-swatches rect").count() >= 6
     page.screenshot(path=str(ARTIFACTS / "gallery.png"), full_page=True)
