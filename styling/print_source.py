@@ -82,6 +82,24 @@ def open_original_crop(upload: Upload) -> Image.Image:
     return image
 
 
+def _planned_crop(
+    job: StylingJob, spec: PrintArea, placement: Placement, target_dpi: int, max_sr_scale: int
+) -> tuple[PrintRender, Image.Image]:
+    """The print render's plan and the original crop resized to ``plan.style_px``."""
+    crop = open_original_crop(job.upload)
+    plan = print_render(
+        crop.size,
+        spec,
+        placement,
+        target_dpi=target_dpi,
+        max_sr_scale=max_sr_scale,
+        max_style_pixels=settings.PRINT_STYLE_MAX_PIXELS,
+    )
+    if plan.style_px != crop.size:
+        crop = crop.resize(plan.style_px, Image.Resampling.LANCZOS)
+    return plan, crop
+
+
 def render_for_print(
     job: StylingJob,
     spec: PrintArea,
@@ -92,17 +110,7 @@ def render_for_print(
     progress: engine.ProgressFn | None = None,
 ) -> PrintSource:
     """Re-run ``job``'s style on its original crop at the size ``spec`` at ``target_dpi`` needs."""
-    source = open_original_crop(job.upload)
-    plan = print_render(
-        source.size,
-        spec,
-        placement,
-        target_dpi=target_dpi,
-        max_sr_scale=max_sr_scale,
-        max_style_pixels=settings.PRINT_STYLE_MAX_PIXELS,
-    )
-    if plan.style_px != source.size:
-        source = source.resize(plan.style_px, Image.Resampling.LANCZOS)
+    plan, source = _planned_crop(job, spec, placement, target_dpi, max_sr_scale)
     styled = engine.stylize_for_print(
         job.style,
         source,
@@ -137,17 +145,7 @@ def render_print_raster(
         )  # fmt: skip
         result = enlarge(source.styled, size)
         return PrintRaster(source.plan, result.image, result.effective_scale)
-    crop = open_original_crop(job.upload)
-    plan = print_render(
-        crop.size,
-        spec,
-        placement,
-        target_dpi=target_dpi,
-        max_sr_scale=max_sr_scale,
-        max_style_pixels=settings.PRINT_STYLE_MAX_PIXELS,
-    )
-    if plan.style_px != crop.size:
-        crop = crop.resize(plan.style_px, Image.Resampling.LANCZOS)
+    plan, crop = _planned_crop(job, spec, placement, target_dpi, max_sr_scale)
     added = [1.0]  # RDN runs only if the photo shows through (strength < 1, colour kept)
 
     def photo() -> Image.Image:

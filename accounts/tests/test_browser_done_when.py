@@ -14,8 +14,8 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
-from catalog.models import Product, ProductKind, Variant
-from catalog.seed import seed_specs
+from catalog.models import Variant
+from catalog.tests.factories import seeded_mug
 from shop.testing.browser import CHROMIUM, chromium
 from showcase.models import Entry
 from showcase.tests.factories import PASSWORD
@@ -36,11 +36,7 @@ CONFIRM_PATH = re.compile(r"https?://[^/\s]+(/accounts/confirm-email/[^/\s]+/)")
 
 @pytest.fixture
 def mug() -> Variant:
-    spec = seed_specs()["Mug 11 oz wrap"]
-    product = Product.objects.create(title="Ceramic mug", slug="mug", kind=ProductKind.MUG)
-    return Variant.objects.create(
-        product=product, name="11 oz", sku="MUG-11OZ", print_spec=spec, price_minor=1600
-    )
+    return seeded_mug()
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import factory
 
 from catalog import mockup_templates
 from catalog.models import MockupKind, PrintSpec, Product, ProductKind, Variant
+from catalog.seed import seed_specs
 from catalog.services import install_mockup_template
 
 TEST_TEMPLATE_SIZE = 240
@@ -59,3 +60,12 @@ class VariantFactory(factory.django.DjangoModelFactory):
     print_spec = factory.SubFactory(PrintSpecFactory)
     price_minor = 2200
     currency = "USD"
+
+
+def seeded_mug() -> Variant:
+    """The 11 oz mug on its real seeded print spec, as the browser journeys sell it."""
+    spec = seed_specs()["Mug 11 oz wrap"]
+    product = Product.objects.create(title="Ceramic mug", slug="mug", kind=ProductKind.MUG)
+    return Variant.objects.create(
+        product=product, name="11 oz", sku="MUG-11OZ", print_spec=spec, price_minor=1600
+    )

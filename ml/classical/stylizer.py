@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import torch
@@ -27,8 +27,21 @@ class CelStylizer(Stylizer):
 
     :meth:`render_print` draws region borders and ink at the output's own resolution
     (:mod:`ml.classical.print_edges`) instead of enlarging a finished raster, so a print
-    has smooth edges whatever the enlargement.
+    has smooth edges whatever the enlargement. Subclasses name their parameter class in
+    ``Params`` (validated here, once) and take an optional paint palette.
     """
+
+    Params: ClassVar[type[RetroCelParams] | type[AnimeCelParams]]
+
+    def __init__(
+        self,
+        device: DeviceInfo,
+        params: Mapping[str, Any],
+        palette: Sequence[Sequence[int]] = (),
+    ) -> None:
+        super().__init__(device)
+        self.params = self.Params.from_mapping(params)
+        self.palette = _checked(palette)
 
     def layers(self, x: torch.Tensor) -> CelLayers:
         """The style's structure for a (1, 3, H, W) sRGB tensor in [0, 1]."""
@@ -96,16 +109,8 @@ class RetroCelStylizer(CelStylizer):
     """``retro-cel``; params: ``palette_size``, ``line_weight``, ``smoothing``, ``saturation``."""
 
     name = "retro-cel"
-
-    def __init__(
-        self,
-        device: DeviceInfo,
-        params: Mapping[str, Any],
-        palette: Sequence[Sequence[int]] = (),
-    ) -> None:
-        super().__init__(device)
-        self.params = RetroCelParams.from_mapping(params)
-        self.palette = _checked(palette)
+    Params = RetroCelParams
+    params: RetroCelParams
 
     def stylize_tensor(
         self, x: torch.Tensor, strength: float, report: Callable[[float], None]
@@ -124,16 +129,8 @@ class AnimeCelStylizer(CelStylizer):
     """``anime-cel``; params: see :class:`ml.classical.anime_cel.AnimeCelParams`."""
 
     name = "anime-cel"
-
-    def __init__(
-        self,
-        device: DeviceInfo,
-        params: Mapping[str, Any],
-        palette: Sequence[Sequence[int]] = (),
-    ) -> None:
-        super().__init__(device)
-        self.params = AnimeCelParams.from_mapping(params)
-        self.palette = _checked(palette)
+    Params = AnimeCelParams
+    params: AnimeCelParams
 
     def stylize_tensor(
         self, x: torch.Tensor, strength: float, report: Callable[[float], None]

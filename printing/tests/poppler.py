@@ -64,17 +64,7 @@ def pdf_images(data: bytes) -> list[dict[str, str]]:
 
 def render_page(data: bytes, page: int = 1, dpi: int = 10) -> Image.Image:
     """``pdftoppm`` one page to an RGB image (the whole MediaBox)."""
-
-    def go(path: Path) -> Image.Image:
-        png = subprocess.run(
-            ["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), "-png", str(path)],
-            check=True,
-            capture_output=True,
-            timeout=120,
-        ).stdout
-        return Image.open(io.BytesIO(png)).convert("RGB")
-
-    return _with_file(data, go)
+    return _pdftoppm(data, page, dpi)
 
 
 def render_region(
@@ -83,25 +73,16 @@ def render_region(
     """``pdftoppm -r dpi -x -y -W -H``: part of one page (``box`` = left, top, width, height in
     pixels of the page rendered at ``dpi``, origin top-left of the MediaBox)."""
     x, y, w, h = (str(int(v)) for v in box)
-    args = ["-x", x, "-y", y, "-W", w, "-H", h]
+    return _pdftoppm(data, page, dpi, ["-x", x, "-y", y, "-W", w, "-H", h])
+
+
+def _pdftoppm(data: bytes, page: int, dpi: int, extra: list[str] | None = None) -> Image.Image:
+    """One page of ``data`` through ``pdftoppm -png`` (plus ``extra`` arguments) as RGB."""
+    args = ["pdftoppm", "-r", str(dpi), "-f", str(page), "-l", str(page), *(extra or []), "-png"]
 
     def go(path: Path) -> Image.Image:
         png = subprocess.run(
-            [
-                "pdftoppm",
-                "-r",
-                str(dpi),
-                "-f",
-                str(page),
-                "-l",
-                str(page),
-                *args,
-                "-png",
-                str(path),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=120,
+            [*args, str(path)], check=True, capture_output=True, timeout=120
         ).stdout
         return Image.open(io.BytesIO(png)).convert("RGB")
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from catalog.models import Product, ProductKind, Variant
-from catalog.seed import seed_specs
+from catalog.models import Variant
+from catalog.tests.factories import seeded_mug
 from shop.testing.browser import CHROMIUM, chromium
 from styling.models import Design, StylingJob
 from styling.tests.factories import StyleFactory
@@ -30,11 +30,7 @@ PHOTO = "photos/sun80/canyon_sun_aokgdiugvxssbqyl.jpg"  # 1024 x 682
 
 @pytest.fixture
 def mug() -> Variant:
-    spec = seed_specs()["Mug 11 oz wrap"]
-    product = Product.objects.create(title="Ceramic mug", slug="mug", kind=ProductKind.MUG)
-    return Variant.objects.create(
-        product=product, name="11 oz", sku="MUG-11OZ", print_spec=spec, price_minor=1600
-    )
+    return seeded_mug()
 
 
 @pytest.fixture
