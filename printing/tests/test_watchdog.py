@@ -132,7 +132,7 @@ def test_beat_runs_the_sweep() -> None:
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_print_step_still_ends_with_a_ready_file(rdn_weights) -> None:
-    from shop.testing.worker import running_worker
+    from devkit.worker import running_worker
 
     # Given a paid order whose print chain a real worker is running (heartbeat every second)
     order = paid_order_with_lines(["small"], VendorFactory())
