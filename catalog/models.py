@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
-MM_PER_INCH = Decimal("25.4")
+from catalog.units import pixels_for_mm
 
 
 class PrintSizes:
@@ -211,11 +211,11 @@ class PrintSpec(PrintSizes, models.Model):
         return float(self.trim_width_mm / self.trim_height_mm)
 
     def pixels_at(self, dpi: int | None = None, *, with_bleed: bool = True) -> tuple[int, int]:
-        """Pixel size of the print canvas at ``dpi`` (the spec's minimum by default)."""
+        """Pixel size of the print canvas at ``dpi`` (the spec's minimum by default), rounded up."""
         dpi = dpi or self.min_dpi
         w = self.bleed_width_mm if with_bleed else self.trim_width_mm
         h = self.bleed_height_mm if with_bleed else self.trim_height_mm
-        return (round(w / MM_PER_INCH * dpi), round(h / MM_PER_INCH * dpi))
+        return pixels_for_mm(w, h, dpi)
 
 
 def _valid_mask(mask: object) -> bool:

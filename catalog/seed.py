@@ -18,7 +18,6 @@ from wagtail.models import Page
 
 from catalog import mockup_templates, services
 from catalog.models import (
-    MM_PER_INCH,
     MockupKind,
     MockupTemplate,
     PrintSpec,
@@ -28,6 +27,7 @@ from catalog.models import (
     ProductPage,
     Variant,
 )
+from catalog.units import MM_PER_INCH
 
 log = logging.getLogger(__name__)
 

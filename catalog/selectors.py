@@ -86,7 +86,7 @@ def featured_products(limit: int) -> list[ProductCard]:
 
 
 def size_display(spec: object) -> str:
-    from catalog.models import MM_PER_INCH
+    from catalog.units import MM_PER_INCH
 
     w, h = spec.trim_width_mm, spec.trim_height_mm
     return (

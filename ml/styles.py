@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import logging
 import os
-import threading
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ml.device import DeviceInfo, pick_device
+from ml.model_cache import MODELS
 from ml.stylizer import ProgressFn, Stylizer
 from ml.weights import WeightsRejected, load_generator, sha256_file, verify_weights
 
@@ -150,12 +150,9 @@ BUILTIN_STYLES: dict[str, BuiltinStyle] = {
     ),
 }
 
-_cache: dict[tuple, Stylizer] = {}
-_cache_lock = threading.Lock()
-
 
 def load_style(spec: StyleSpec, *, device: DeviceInfo | None = None) -> Stylizer:
-    """The stylizer for ``spec``, built once per process and then reused.
+    """The stylizer for ``spec``, built once and reused while it stays in ``ml.model_cache``.
 
     Raises:
         WeightsRejected: GAN weights that are unusable for the architecture.
@@ -163,21 +160,20 @@ def load_style(spec: StyleSpec, *, device: DeviceInfo | None = None) -> Stylizer
         ValueError: an unknown built-in, architecture or parameter.
     """
     device = device or pick_device()
-    key = (_identity(spec), spec.params, str(device.device), str(device.dtype))
-    with _cache_lock:
-        cached = _cache.get(key)
-        if cached is not None:
-            return cached
+    key = ("style", _identity(spec), spec.params, str(device.device), str(device.dtype))
+
+    def build() -> Stylizer:
         stylizer = _build(spec, device)
-        _cache[key] = stylizer
         log.info("loaded style %s on %s", stylizer.name, device.device)
         return stylizer
 
+    return MODELS.get_or_build(key, build)
+
 
 def clear_style_cache() -> None:
-    """Forget every loaded stylizer (tests; an admin replacing weights in place needs nothing: the sha changes)."""
-    with _cache_lock:
-        _cache.clear()
+    """Forget every loaded model, stylizers and upscalers (tests; an admin replacing weights in
+    place needs nothing: the sha changes)."""
+    MODELS.clear()
 
 
 def _identity(spec: StyleSpec) -> tuple:

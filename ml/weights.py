@@ -26,6 +26,7 @@ __all__ = [
     "WeightsRejected",
     "check_state_dict",
     "load_state_dict_file",
+    "read_weights_file",
     "sha256_file",
     "verify_weights",
 ]
@@ -54,6 +55,13 @@ def load_state_dict_file(path: str | Path) -> dict[str, torch.Tensor]:
 
     Raises:
         WeightsRejected: not a tensor file, truncated, or containing pickled code/objects.
+    """
+    return _unwrap(read_weights_file(path), Path(path).name)
+
+
+def read_weights_file(path: str | Path) -> object:
+    """The one weights reader: ``torch.load(weights_only=True)`` on CPU, every failure a
+    :class:`WeightsRejected` saying what is wrong (generators and the RDN upscaler use it).
     """
     path = Path(path)
     if not path.is_file():
@@ -86,7 +94,7 @@ def load_state_dict_file(path: str | Path) -> dict[str, torch.Tensor]:
     except Exception as exc:  # the unpickler raises KeyError, IndexError... on random bytes
         log.info("torch.load failed for %s: %r", path, exc)
         raise WeightsRejected(f"{path.name!r} is not a PyTorch weights file.") from None
-    return _unwrap(obj, path.name)
+    return obj
 
 
 def _unwrap(obj: object, name: str) -> dict[str, torch.Tensor]:

@@ -1,26 +1,26 @@
 """Whether a design may be bought: the rules checkout enforces (and the cart shows).
 
-The style licence gate is styling's own (``styling.rules.not_orderable_reason``),
-so the cart, checkout and the style picker give the same reason.
+What styling decides (finished picture, licence gate, variant on sale) is styling's own
+``styling.rules.check_sellable``, the same check that saved the design, so the cart,
+checkout, the placement editor and the style picker give the same reason. Orders adds
+what only it knows: the shop's currency and the design's stored print resolution.
 """
 
 from __future__ import annotations
 
 from orders.exceptions import DesignNotOrderable
-from styling.models import Design, JobStatus
-from styling.rules import not_orderable_reason
+from styling.exceptions import StylingError
+from styling.models import Design
+from styling.rules import check_sellable
 
 
 def check_orderable(design: Design, *, currency: str) -> None:
     """Raise ``DesignNotOrderable`` saying why ``design`` cannot be bought."""
-    job, variant = design.job, design.variant
-    style, spec = job.style, variant.print_spec
-    if job.status != JobStatus.DONE or not job.result:
-        raise DesignNotOrderable("This design's styled image is not finished yet.")
-    if (reason := not_orderable_reason(style)) is not None:
-        raise DesignNotOrderable(reason)
-    if not (variant.is_active and variant.product.is_active):
-        raise DesignNotOrderable(f"{variant} is no longer sold.")
+    variant, spec = design.variant, design.variant.print_spec
+    try:
+        check_sellable(design.job, variant)
+    except StylingError as exc:
+        raise DesignNotOrderable(exc.message) from None
     if variant.currency.upper() != currency.upper():
         raise DesignNotOrderable(
             f"{variant} is priced in {variant.currency}, but the shop charges in {currency}."

@@ -9,12 +9,12 @@ change what an existing line prints.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from catalog.models import MM_PER_INCH, PrintSizes, PrintSpec
+from catalog.models import PrintSizes, PrintSpec
+from catalog.units import MM_PER_INCH, pixels_for_mm
 
 SNAPSHOT_VERSION = 1
 POINTS_PER_INCH = Decimal(72)
@@ -105,10 +105,7 @@ class SpecSnapshot(PrintSizes):
         Rounding up keeps the embedded image at or above ``dpi`` at its drawn size.
         """
         dpi = dpi or self.canvas_dpi
-        return (
-            math.ceil(self.bleed_width_mm / MM_PER_INCH * dpi),
-            math.ceil(self.bleed_height_mm / MM_PER_INCH * dpi),
-        )
+        return pixels_for_mm(self.bleed_width_mm, self.bleed_height_mm, dpi)
 
     @property
     def canvas_dpi(self) -> int:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from shop.task_policy import AutoRetryTask
+
 
 @shared_task(
+    base=AutoRetryTask,
     name="orders.send_order_confirmation",
-    queue="default",
-    autoretry_for=(OSError,),
-    retry_backoff=True,
+    transient=(OSError,),  # the mail server
     max_retries=5,
+    backoff_base_s=1,
 )
 def send_order_confirmation(order_id: int) -> bool:
     """Email the order confirmation once (a claimed timestamp guards repeats)."""

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -20,6 +21,7 @@ from orders.exceptions import DesignNotOrderable, OrdersError
 from orders.forms import AddToCartForm, CheckoutForm, QuantityForm
 from orders.models import Order, OrderStatus
 from orders.rules import check_orderable
+from styling.models import Design
 
 log = logging.getLogger(__name__)
 CHECKOUT_SESSION_KEY = "retrocel_checkout_order"
@@ -55,15 +57,39 @@ def cart_add(request: HttpRequest) -> HttpResponse:
     if design is None:
         messages.error(request, "That design is not yours, or it no longer exists.")
         return redirect("orders:cart")
+    add_design(request, design, form.cleaned_data["quantity"])
+    return redirect("orders:cart")
+
+
+def add_design(
+    request: HttpRequest, design: Design, quantity: int, *, refused: str = "{reason}"
+) -> bool:
+    """The one "add to cart": check the design can be bought, add it, tell the shopper.
+
+    Used by the cart's form and by the placement editor's "Add to cart" (through
+    :func:`design_added`); ``refused`` words the message when the design cannot be bought.
+    """
     try:
         check_orderable(design, currency=settings.SHOP_CURRENCY)
     except DesignNotOrderable as exc:
-        messages.error(request, str(exc))
-        return redirect("orders:cart")
+        messages.error(request, refused.format(reason=exc))
+        return False
     _session_key(request)
-    count = carts.Cart(request.session).add(design, form.cleaned_data["quantity"])
+    count = carts.Cart(request.session).add(design, quantity)
     messages.success(request, f"Added to your cart ({count} × {design.variant}).")
-    return redirect("orders:cart")
+    return True
+
+
+def design_added(request: HttpRequest, design: Design) -> str | None:
+    """``styling.hooks.design_added`` receiver: a design saved by "Add to cart" goes in the cart.
+
+    ``OrdersConfig.ready`` registers it (styling may not import orders); the design is
+    saved either way, so a refusal says so.
+    """
+    refused = "Saved to your designs, but not added to the cart: {reason}"
+    if add_design(request, design, 1, refused=refused):
+        return reverse("orders:cart")
+    return None
 
 
 @require_POST

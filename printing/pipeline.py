@@ -403,7 +403,7 @@ def enlarge(image: Image.Image, target: tuple[int, int], *, model: Any) -> Any:
 
     factor = max(target[0] / image.width, target[1] / image.height)
     if factor > settings.PRINT_SR_MIN_FACTOR:
-        return upscale_to(image, *target, model=model)
+        return upscale_to(image, *target, model=model, max_scale=settings.STYLING_MAX_SR_SCALE)
     resized = image if image.size == target else image.resize(target, Image.Resampling.LANCZOS)
     return UpscaleResult(image=resized, effective_scale=1.0, passes=0)
 

@@ -2,8 +2,8 @@
 
 Ids in, idempotent, deterministic output paths. Transient errors (storage
 I/O, a busy database, a GPU out of memory) are retried with exponential
-backoff; a line that still fails, or fails for a reason retrying cannot fix,
-is marked ``failed`` and the admins are mailed.
+backoff (``shop.task_policy``); a line that still fails, or fails for a reason
+retrying cannot fix, is marked ``failed`` and the admins are mailed.
 """
 
 from __future__ import annotations
@@ -11,45 +11,23 @@ from __future__ import annotations
 import logging
 
 from celery import shared_task
-from celery.exceptions import SoftTimeLimitExceeded
-from django.db import OperationalError
 from PIL import UnidentifiedImageError
 
 from printing import pipeline, watchdog
+from shop.task_policy import PERMANENT, AutoRetryTask, PolicyTask
 
 log = logging.getLogger(__name__)
 
-MAX_RETRIES = 4
-BACKOFF_BASE_S = 15
+#: A bad placement or spec, or a stored image that is not an image: retrying cannot fix them.
+STEP_PERMANENT = (*PERMANENT, pipeline.PrintFileError, UnidentifiedImageError)
 
 
-def is_transient(exc: BaseException) -> bool:
-    """Worth retrying: I/O hiccups, a locked/unreachable database, a GPU out of memory."""
-    if isinstance(exc, pipeline.PrintFileError | UnidentifiedImageError | FileNotFoundError):
-        return False
-    if isinstance(exc, SoftTimeLimitExceeded):
-        return False
-    if isinstance(exc, OSError | OperationalError | ConnectionError | TimeoutError):
-        return True
-    try:
-        import torch
-
-        return isinstance(exc, torch.OutOfMemoryError)
-    except (ImportError, AttributeError):
-        return False
-
-
-def _run_step(task, line_id: int, step) -> object:
+def _run_step(task: PolicyTask, line_id: int, step) -> object:  # type: ignore[no-untyped-def]
     try:
         with watchdog.heartbeat(line_id):
             return step(line_id)
     except Exception as exc:
-        if is_transient(exc) and task.request.retries < task.max_retries:
-            countdown = BACKOFF_BASE_S * 2**task.request.retries
-            log.warning(
-                "Line %s %s: transient %r, retry in %ss", line_id, task.name, exc, countdown
-            )
-            raise task.retry(exc=exc, countdown=countdown)
+        task.retry_if_transient(exc)
         reason = (
             str(exc) if isinstance(exc, pipeline.PrintFileError) else f"{type(exc).__name__}: {exc}"
         )
@@ -58,13 +36,13 @@ def _run_step(task, line_id: int, step) -> object:
         raise
 
 
-@shared_task(name="printing.watchdog_sweep", queue="default", ignore_result=True)
+@shared_task(name="printing.watchdog_sweep", ignore_result=True)
 def watchdog_sweep() -> list[int]:
     """Re-send print chains whose worker died (``printing.watchdog``); run by beat."""
     return watchdog.sweep()
 
 
-@shared_task(name="printing.render_order_print_files", queue="default")
+@shared_task(name="printing.render_order_print_files")
 def render_order_print_files(order_id: int) -> None:
     """Route every line of a paid order and start its print chains (``pipeline.render_order``)."""
     pipeline.render_order(order_id)
@@ -72,12 +50,10 @@ def render_order_print_files(order_id: int) -> None:
 
 @shared_task(
     bind=True,
+    base=PolicyTask,
     name="printing.gpu_upscale_line",
-    queue="gpu",
-    max_retries=MAX_RETRIES,
     acks_late=True,
-    soft_time_limit=1800,
-    time_limit=1900,
+    permanent=STEP_PERMANENT,
 )
 def gpu_upscale_line(self, line_id: int) -> bool:
     """RDN-upscale one line's styled image to its size on the print canvas."""
@@ -86,11 +62,10 @@ def gpu_upscale_line(self, line_id: int) -> bool:
 
 @shared_task(
     bind=True,
+    base=PolicyTask,
     name="printing.write_line_pdf",
-    max_retries=MAX_RETRIES,
     acks_late=True,
-    soft_time_limit=600,
-    time_limit=660,
+    permanent=STEP_PERMANENT,
 )
 def write_line_pdf_task(self, line_id: int) -> bool:
     """Compose, write the PDF, preflight it; mark the order ready when it was the last line."""
@@ -99,11 +74,10 @@ def write_line_pdf_task(self, line_id: int) -> bool:
 
 @shared_task(
     bind=True,
+    base=AutoRetryTask,
     name="printing.notify_vendor",
-    max_retries=MAX_RETRIES,
     acks_late=True,
-    autoretry_for=(OSError,),
-    retry_backoff=BACKOFF_BASE_S,
+    transient=(OSError,),
 )
 def notify_vendor_task(self, order_id: int, vendor_id: int) -> int:
     """Email a vendor that an order has print-ready files for it."""
@@ -118,11 +92,10 @@ def notify_vendor_task(self, order_id: int, vendor_id: int) -> int:
 
 @shared_task(
     bind=True,
+    base=AutoRetryTask,
     name="printing.notify_shipped",
-    max_retries=MAX_RETRIES,
     acks_late=True,
-    autoretry_for=(OSError,),
-    retry_backoff=BACKOFF_BASE_S,
+    transient=(OSError,),
 )
 def notify_shipped_task(self, line_id: int) -> int:
     """Email the shopper that a line has shipped, with its tracking number."""

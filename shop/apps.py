@@ -4,8 +4,3 @@ from django.apps import AppConfig
 class ShopConfig(AppConfig):
     name = "shop"
     verbose_name = "Retrocel site"
-
-    def ready(self) -> None:
-        from shop import wiring
-
-        wiring.connect()

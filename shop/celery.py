@@ -1,6 +1,6 @@
 """The Celery application: two queues, JSON only, time limits, late acks.
 
-``gpu`` takes the model work (tasks declare ``queue="gpu"``) (styling, upscaling) and runs with concurrency 1
+``gpu`` takes the model work (styling, upscaling; :data:`TASK_ROUTES`) and runs with concurrency 1
 per GPU in production; ``default`` takes everything else (emails, PDFs,
 housekeeping). Configuration comes from Django settings (``CELERY_*``).
 """
@@ -15,8 +15,15 @@ from kombu import Exchange, Queue
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shop.settings")
 
 QUEUES = ("default", "gpu")
+#: Which queue each task runs on (tasks no longer name their queue); the rest go to ``default``.
+TASK_ROUTES = {
+    "styling.gpu_stylize": {"queue": "gpu"},
+    "styling.generate_style_samples": {"queue": "gpu"},
+    "printing.gpu_upscale_line": {"queue": "gpu"},
+}
 
-app = Celery("retrocel")
+# Every task's base class carries the one retry policy and its time limits from settings.
+app = Celery("retrocel", task_cls="shop.task_policy:PolicyTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 
 
@@ -69,6 +76,7 @@ def configure(app: Celery) -> None:
     conf = app.conf
     conf.task_queues = tuple(Queue(name, Exchange(name), routing_key=name) for name in QUEUES)
     conf.task_default_queue = "default"
+    conf.task_routes = TASK_ROUTES
     conf.task_serializer = "json"
     conf.result_serializer = "json"
     conf.accept_content = ["json"]

@@ -244,6 +244,13 @@ CELERY_FILESYSTEM_DIR = Path(
 )
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=300)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=360)
+# Tasks that need other limits than the two above: name -> (soft, hard) seconds, applied by
+# shop.task_policy.PolicyTask (the base class of every task).
+TASK_TIME_LIMITS = {
+    "styling.gpu_stylize": (240, 300),
+    "printing.gpu_upscale_line": (1800, 1900),
+    "printing.write_line_pdf": (600, 660),
+}
 
 # --- Styling (uploads, jobs, designs) ---------------------------------------------------------
 # Upload limits shown on the upload page and enforced by ml.imageio on the server.
@@ -265,6 +272,8 @@ STYLING_WATCHDOG_INTERVAL_SECONDS = env.int("STYLING_WATCHDOG_INTERVAL_SECONDS",
 # Uploads, jobs and designs nobody touched for this many days are deleted (never ordered ones).
 STYLING_RETENTION_DAYS = env.int("STYLING_RETENTION_DAYS", default=7)
 # Most the print pipeline's RDN upscaler may enlarge a styled image (for the print-quality badge).
+# The one source of "x4 at most" for the shop: the DPI badge, its message and the print upscaler
+# (passed to ml.sr.upscale_to as max_scale) all read it.
 STYLING_MAX_SR_SCALE = env.int("STYLING_MAX_SR_SCALE", default=4)
 
 # --- Abuse limits (shop.ratelimits, django-ratelimit counters in the default cache) -------------

@@ -27,10 +27,11 @@ from PIL import Image
 from ml.imageio import ImageRejected, open_image
 from ml.styles import BUILTIN_STYLES, StyleSpec, WeightsRejected, load_style, verify_weights
 from ml.weights import sha256_file
-from styling.engine import paint_palette, palette_json
+from styling.engine import paint_palette, palette_json, style_spec
 from styling.jobs.dispatch import enqueue_samples
 from styling.models import SamplesStatus, Style, StyleKind, StyleSample
 from styling.sample_art import sample_paths
+from styling.samples import set_samples_status
 
 log = logging.getLogger(__name__)
 
@@ -159,26 +160,9 @@ def source_key(style: Style) -> str:
 
 def queue_samples(style: Style) -> None:
     """Mark the style's samples as queued and enqueue their generation after commit."""
-    Style.objects.filter(pk=style.pk).update(samples_status=SamplesStatus.QUEUED, samples_error="")
+    set_samples_status(style.pk, SamplesStatus.QUEUED, samples_error="")
     style.samples_status = SamplesStatus.QUEUED
     enqueue_samples(style.pk)
-
-
-@contextmanager
-def _spec_for(style: Style) -> Iterator[StyleSpec]:
-    with (
-        local_path(style.weights or None) as weights,
-        local_path(style.reference_image or None) as reference,
-    ):
-        yield StyleSpec(
-            kind=style.kind,
-            architecture=style.architecture or None,
-            weights=str(weights) if weights else None,
-            reference=str(reference) if reference else None,
-            builtin=style.builtin or None,
-            params=style.params or {},
-            palette=paint_palette(style),
-        )
 
 
 def _png(image: Any) -> ContentFile:
@@ -213,7 +197,7 @@ def generate_samples(*, style_id: int) -> str:
     if style is None:
         return "missing"
     key = source_key(style)
-    Style.objects.filter(pk=style_id).update(samples_status=SamplesStatus.RUNNING)
+    set_samples_status(style_id, SamplesStatus.RUNNING)
     try:
         current = {s.sample_name: s for s in style.samples.all()}
         todo = {
@@ -222,35 +206,30 @@ def generate_samples(*, style_id: int) -> str:
             if getattr(current.get(n), "source_sha256", "") != key
         }
         if todo:
-            with _spec_for(style) as spec:
-                stylizer = load_style(spec)
-                for name, path in todo.items():
-                    photo = open_image(path).image
-                    after = stylizer(photo, size=min(SAMPLE_WORKING_SIZE, max(photo.size)))
-                    folder = f"style-samples/{style.pk}/{key[:16]}"
-                    StyleSample.objects.update_or_create(
-                        style=style,
-                        sample_name=name,
-                        defaults={
-                            "before": _store(f"{folder}/{name}-before.png", photo),
-                            "after": _store(f"{folder}/{name}-after.png", after),
-                            "source_sha256": key,
-                        },
-                    )
+            stylizer = load_style(style_spec(style))
+            for name, path in todo.items():
+                photo = open_image(path).image
+                after = stylizer(photo, size=min(SAMPLE_WORKING_SIZE, max(photo.size)))
+                folder = f"style-samples/{style.pk}/{key[:16]}"
+                StyleSample.objects.update_or_create(
+                    style=style,
+                    sample_name=name,
+                    defaults={
+                        "before": _store(f"{folder}/{name}-before.png", photo),
+                        "after": _store(f"{folder}/{name}-after.png", after),
+                        "source_sha256": key,
+                    },
+                )
         style.samples.exclude(sample_name__in=list(sample_paths())).delete()
         palette = _samples_palette(style)
     except (WeightsRejected, ImageRejected, ValueError, OSError) as exc:
         message = getattr(exc, "message", None) or str(exc)
         log.warning("samples for style %s failed: %s", style_id, message)
-        Style.objects.filter(pk=style_id).update(
-            samples_status=SamplesStatus.FAILED, samples_error=message[:300]
-        )
+        set_samples_status(style_id, SamplesStatus.FAILED, samples_error=message[:300])
         return "failed"
     fresh = Style.objects.filter(pk=style_id).first()
     if fresh is not None and source_key(fresh) == key:
-        Style.objects.filter(pk=style_id).update(
-            samples_status=SamplesStatus.DONE, samples_error="", palette=palette
-        )
+        set_samples_status(style_id, SamplesStatus.DONE, samples_error="", palette=palette)
         return "done"
-    Style.objects.filter(pk=style_id).update(samples_status=SamplesStatus.QUEUED)
+    set_samples_status(style_id, SamplesStatus.QUEUED)
     return "stale"

@@ -16,16 +16,13 @@ from PIL import Image
 from catalog.models import Variant
 from styling import selectors
 from styling.exceptions import (
-    JobNotReady,
     PrintQualityTooLow,
-    StyleNotOrderable,
-    VariantNotAvailable,
 )
-from styling.models import Design, JobStatus, StylingJob
+from styling.models import Design, StylingJob
 from styling.placement import Placement
 from styling.previews import render_preview
 from styling.quality import PrintQuality, SizeOption, assess
-from styling.rules import not_orderable_reason
+from styling.rules import check_sellable
 from styling.uploads import delete_files, source_size
 
 
@@ -63,13 +60,7 @@ def create_design(*, job: StylingJob, variant: Variant, placement: Placement) ->
     Raises:
         JobNotReady, VariantNotAvailable, StyleNotOrderable (licence gate), PrintQualityTooLow.
     """
-    if job.status != JobStatus.DONE or not job.result:
-        raise JobNotReady("The styled picture is not ready yet.")
-    if not (variant.is_active and variant.product.is_active):
-        raise VariantNotAvailable(f"{variant} is not on sale at the moment.")
-    reason = not_orderable_reason(job.style)
-    if reason is not None:
-        raise StyleNotOrderable(reason)
+    check_sellable(job, variant)
     quality = print_quality(job, variant, placement)
     if not quality.ok:
         raise PrintQualityTooLow(quality.message, dpi=quality.dpi, min_dpi=quality.min_dpi)

@@ -1,7 +1,9 @@
-"""The only place styling talks to ``ml``: style specs, image validation and stylizing.
+"""Where styling runs ``ml``: style specs, upload limits, palettes and stylizing.
 
-``ml`` knows nothing of Django; this module turns a ``Style`` row into an
-``ml.styles.StyleSpec`` (private files resolved to local paths) and runs it.
+``ml`` knows nothing of Django; :func:`style_spec` is the one place that turns a ``Style``
+row into an ``ml.styles.StyleSpec`` (private files resolved to local paths), used by the
+worker, the print re-render and the samples task. ``styling.curation`` also calls ``ml``,
+to verify a style's source files before a ``Style`` row exists.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ def palette_json(images: Image.Image | list[Image.Image]) -> list[dict[str, Any]
 
 
 def style_spec(style: Style):  # -> ml.styles.StyleSpec
+    """The ``ml`` description of ``style``: every path local, the paint palette resolved."""
     from ml.styles import StyleSpec
 
     return StyleSpec(

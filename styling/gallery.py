@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
-
+from styling import selectors
 from styling.models import Style
 from styling.rules import not_orderable_reason
 
@@ -34,10 +33,6 @@ class StyleCard:
     palette: tuple[dict, ...] = ()
 
 
-def enabled_styles() -> QuerySet[Style]:
-    return Style.objects.filter(is_enabled=True).prefetch_related("samples")
-
-
 def card_for(style: Style) -> StyleCard:
     samples = tuple(
         SamplePair(s.sample_name, s.before.url, s.after.url) for s in style.samples.all()
@@ -60,7 +55,7 @@ def card_for(style: Style) -> StyleCard:
 
 def style_cards(limit: int | None = None) -> list[StyleCard]:
     """Enabled styles in the curators' order: two queries however many styles and samples."""
-    styles = enabled_styles()
+    styles = selectors.enabled_styles()
     if limit is not None:
         styles = styles[:limit]
     return [card_for(style) for style in styles]

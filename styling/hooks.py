@@ -2,8 +2,8 @@
 
 ``design_added``: called by the placement view right after "Add to cart" saved a design,
 as ``fn(request, design) -> redirect URL | None``. The first URL returned wins; with no
-hook (or none answering) the shopper lands on "My designs". ``shop.wiring`` registers
-the orders cart here.
+hook (or none answering) the shopper lands on "My designs". ``OrdersConfig.ready``
+registers the orders cart here (``orders.views.design_added``).
 """
 
 from __future__ import annotations

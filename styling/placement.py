@@ -27,7 +27,10 @@ from typing import Any, Protocol
 
 from PIL import Image
 
-MM_PER_INCH = 25.4
+from catalog import units
+
+#: ``catalog.units.MM_PER_INCH`` as a float, for the float geometry below.
+MM_PER_INCH = float(units.MM_PER_INCH)
 MIN_SCALE = 0.25
 MAX_SCALE = 4.0
 MAX_OFFSET = 1.0

@@ -6,33 +6,30 @@ from dataclasses import asdict
 
 from celery import shared_task
 
+from shop.task_policy import PolicyTask
 from styling import retention
 from styling.exceptions import TransientStylingError
 from styling.jobs import watchdog, worker
 
-#: Transient failures are retried with exponential backoff (2 s, 4 s, 8 s) this many times.
-STYLIZE_MAX_RETRIES = 3
-
 
 @shared_task(
     bind=True,
+    base=PolicyTask,
     name="styling.gpu_stylize",
-    queue="gpu",
     acks_late=True,
     reject_on_worker_lost=True,
-    max_retries=STYLIZE_MAX_RETRIES,
-    soft_time_limit=240,
-    time_limit=300,
+    # the worker already sorted its errors: it raises this one for what a retry can fix
+    transient=(TransientStylingError,),
+    max_retries=3,
+    backoff_base_s=2,  # 2 s, 4 s, 8 s
 )
 def gpu_stylize(self, job_id: str) -> str:  # type: ignore[no-untyped-def]
     """Run styling job ``job_id`` (idempotent: a job that is not queued is left alone)."""
     try:
         job = worker.run_job(job_id=job_id, task_id=self.request.id or "")
     except TransientStylingError as exc:
-        if self.request.retries >= STYLIZE_MAX_RETRIES:
-            job = worker.give_up(job_id)
-            return job.status
-        raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 1))
+        self.retry_if_transient(exc)
+        return worker.give_up(job_id).status
     return job.status
 
 
@@ -48,7 +45,7 @@ def housekeeping() -> dict[str, int]:
     return asdict(retention.housekeeping())
 
 
-@shared_task(name="styling.generate_style_samples", queue="gpu")
+@shared_task(name="styling.generate_style_samples")
 def generate_style_samples(style_id: int) -> str:
     """Render a style's before/after samples on the fixed sample photos (idempotent)."""
     from styling import curation

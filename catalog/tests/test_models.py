@@ -93,8 +93,10 @@ def test_template_of_another_kind_is_rejected() -> None:
 def test_a_valid_spec_passes_and_gives_print_pixels() -> None:
     spec = PrintSpecFactory.build()
     spec.full_clean()
-    # 12 x 18 in + 0.125 in bleed each side at 300 DPI = 12.25 x 18.25 in = 3675 x 5475 px
-    assert spec.pixels_at() == (3675, 5475)
+    # 12 x 18 in + 3.18 mm bleed each side = 311.16 x 463.56 mm = 12.2504 x 18.2504 in; at
+    # 300 DPI that is 3675.1 x 5475.1 px, rounded UP (catalog.units.pixels_for_mm, the one
+    # rounding the print canvas uses too) so the print never falls below 300 DPI.
+    assert spec.pixels_at() == (3676, 5476)
     assert spec.pixels_at(150, with_bleed=False) == (1800, 2700)
 
 

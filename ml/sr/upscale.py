@@ -10,7 +10,6 @@ super-resolving to throw the pixels away again would add cost, not detail.
 from __future__ import annotations
 
 import copy
-import functools
 import logging
 import math
 import weakref
@@ -22,12 +21,15 @@ import torch
 from PIL import Image
 
 from ml.device import DeviceInfo, pick_device
+from ml.model_cache import MODELS
 from ml.sr.rdn import RDN, RDNConfig
 from ml.sr.tiling import Progress, sr_pass
-from ml.weights import WeightsRejected
+from ml.weights import WeightsRejected, read_weights_file
 
 log = logging.getLogger(__name__)
 
+#: The default most real detail RDN adds, for callers without settings (CLI, benches); the
+#: shop passes ``settings.STYLING_MAX_SR_SCALE`` as ``max_scale`` everywhere.
 MAX_SR_SCALE = 4
 DEFAULT_TILE = 192
 DEFAULT_OVERLAP = 16
@@ -48,12 +50,8 @@ class UpscaleResult:
     passes: int
 
 
-@functools.lru_cache(maxsize=4)
-def _load_cached(path: str) -> RDN:
-    try:
-        blob = torch.load(path, map_location="cpu", weights_only=True)
-    except FileNotFoundError:
-        raise WeightsRejected(f"RDN weights not found: {path}") from None
+def _read_rdn(path: str) -> RDN:
+    blob = read_weights_file(path)
     if not isinstance(blob, dict) or "config" not in blob or "state_dict" not in blob:
         raise WeightsRejected(f"{path} is not an RDN weights file ({{'config', 'state_dict'}})")
     try:
@@ -67,13 +65,14 @@ def _load_cached(path: str) -> RDN:
 
 
 def load_rdn(weights: str | Path | None = None) -> RDN:
-    """The RDN for ``weights`` (None = the shipped x4 weights), loaded once per process.
+    """The RDN for ``weights`` (None = the shipped x4 weights), kept in ``ml.model_cache``.
 
     Loading is ``weights_only=True`` and strict: a file that does not match
     the architecture it declares raises ``ml.weights.WeightsRejected``. The returned model
     is shared; treat it as read-only.
     """
-    return _load_cached(str(Path(weights or SHIPPED_WEIGHTS).resolve()))
+    path = str(Path(weights or SHIPPED_WEIGHTS).resolve())
+    return MODELS.get_or_build(("rdn", path), lambda: _read_rdn(path))
 
 
 _prepared: weakref.WeakKeyDictionary[
@@ -107,11 +106,13 @@ def _resolve(
     return _on_device(model or load_rdn(), info), info
 
 
-def plan_passes(in_w: int, in_h: int, width: int, height: int, model_scale: int) -> int:
-    """How many RDN passes to run: enough to reach the target, never past MAX_SR_SCALE in total."""
+def plan_passes(
+    in_w: int, in_h: int, width: int, height: int, model_scale: int, max_scale: int = MAX_SR_SCALE
+) -> int:
+    """How many RDN passes to run: enough to reach the target, never past ``max_scale`` in total."""
     need = max(width / in_w, height / in_h)
     passes = 0
-    while need > 1.0 and model_scale ** (passes + 1) <= MAX_SR_SCALE:
+    while need > 1.0 and model_scale ** (passes + 1) <= max_scale:
         passes += 1
         need /= model_scale
     return passes
@@ -161,16 +162,18 @@ def upscale_to(
     tile: int = DEFAULT_TILE,
     overlap: int = DEFAULT_OVERLAP,
     device: str | torch.device | DeviceInfo | None = None,
+    max_scale: int = MAX_SR_SCALE,
 ) -> UpscaleResult:
     """Resize ``image`` to exactly ``width`` x ``height`` RGB, adding detail with RDN where it helps.
 
+    RDN adds at most ``max_scale`` (the shop's ``STYLING_MAX_SR_SCALE``); Lanczos does the rest.
     ``progress(stage, fraction)`` is called after every tile and at the end.
     """
     if width < 1 or height < 1:
         raise ValueError(f"Target size must be positive, got {width}x{height}")
     rgb_image = image.convert("RGB")
     net_scale = (model or load_rdn()).scale
-    passes = plan_passes(rgb_image.width, rgb_image.height, width, height, net_scale)
+    passes = plan_passes(rgb_image.width, rgb_image.height, width, height, net_scale, max_scale)
     if passes:
         net, _ = _resolve(model, device)
         rgb = np.asarray(rgb_image, dtype=np.uint8)

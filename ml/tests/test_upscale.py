@@ -156,11 +156,12 @@ def test_broken_or_mismatched_weights_are_refused(tmp_path):
     torch.save({"config": {"scale": 4, "G0": 8, "D": 1, "C": 1, "G": 4},
                 "state_dict": RDN(scale=4, G0=8, D=2, C=1, G=4).state_dict()}, wrong)  # fmt: skip
 
-    with pytest.raises(Exception):  # noqa: B017 - torch raises its own unpickling error
+    # one loader (ml.weights.read_weights_file), one error type, each saying what is wrong
+    with pytest.raises(WeightsRejected, match="'garbage.pt' is not a PyTorch weights file"):
         load_rdn(garbage)
     with pytest.raises(WeightsRejected, match="RDBs.1"):
         load_rdn(wrong)
-    with pytest.raises(WeightsRejected, match="not found"):
+    with pytest.raises(WeightsRejected, match="'missing.pt' does not exist"):
         load_rdn(tmp_path / "missing.pt")
 
 

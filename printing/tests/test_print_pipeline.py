@@ -173,12 +173,13 @@ def test_only_transient_errors_are_retried() -> None:
     from django.db import OperationalError
     from PIL import UnidentifiedImageError
 
-    assert print_tasks.is_transient(OSError("connection reset by storage"))
-    assert print_tasks.is_transient(OperationalError("database is locked"))
-    assert not print_tasks.is_transient(pipeline.PrintFileError("bad placement"))
-    assert not print_tasks.is_transient(UnidentifiedImageError("not an image"))
-    assert not print_tasks.is_transient(FileNotFoundError("gone"))
-    assert not print_tasks.is_transient(ValueError("bug"))
+    for step in (print_tasks.gpu_upscale_line, print_tasks.write_line_pdf_task):
+        assert step.is_transient(OSError("connection reset by storage"))
+        assert step.is_transient(OperationalError("database is locked"))
+        assert not step.is_transient(pipeline.PrintFileError("bad placement"))
+        assert not step.is_transient(UnidentifiedImageError("not an image"))
+        assert not step.is_transient(FileNotFoundError("gone"))
+        assert not step.is_transient(ValueError("bug"))
 
 
 def test_only_paid_orders_are_rendered() -> None:

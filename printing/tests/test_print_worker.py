@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from orders.models import Order
+from orders.models import EventKind, Order
 from printing.models import PrintStatus
 from printing.tasks import render_order_print_files
 from printing.tests.print_factories import VendorFactory, paid_order_with_lines
@@ -45,7 +45,7 @@ def test_paid_order_gets_print_files_and_its_vendor_an_email(celery_worker, rdn_
     assert [line.printfile.status for line in lines] == [PrintStatus.READY, PrintStatus.READY]
     assert all(line.printfile.preflight["passed"] for line in lines)
     assert all(line.printfile.file.name.endswith(f"-line-{line.pk}-SMALL-1.pdf") for line in lines)
-    assert list(ready.events.filter(kind="ready_for_production").values_list("kind", flat=True))
+    assert ready.events.filter(kind=EventKind.READY_FOR_PRODUCTION).count() == 1
 
     # And the vendor gets one email with the portal link
     def vendor_mail() -> list[str]:
