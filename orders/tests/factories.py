@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 from orders.models import Order, OrderLine, ShippingRate
+from orders.snapshots import spec_snapshot
 from styling.models import Design, JobStatus, StylingJob, Upload
 from styling.tests import factories as styling_factories
 
@@ -124,5 +125,6 @@ class OrderLineFactory(factory.django.DjangoModelFactory):
     variant_name = "11 oz"
     sku = "MUG-11"
     unit_price_minor = 1800
-    print_spec = factory.LazyFunction(lambda: {"name": "Mug wrap", "min_dpi": 150})
+    # the snapshot checkout stores (SpecSnapshot.from_json accepts it), of the design's own spec
+    print_spec = factory.LazyAttribute(lambda o: spec_snapshot(o.design.variant.print_spec))
     style_name = "Retro cel"
