@@ -103,3 +103,20 @@ def local_copy(storage: Storage, name: str, *, suffix: str = "") -> Iterator[Pat
         with storage.open(name, "rb") as src, path.open("wb") as dst:
             shutil.copyfileobj(src, dst, 1024 * 1024)
         yield path
+
+
+def stored_names(storage: Storage, folder: str = "") -> list[str]:
+    """Every file name under ``folder`` in ``storage``, sorted (filesystem and S3 alike).
+
+    For ``check_media``'s leftover scan and for tests asserting what was (not) stored.
+    """
+    names: list[str] = []
+    try:
+        dirs, files = storage.listdir(folder)
+    except FileNotFoundError:
+        return names
+    prefix = f"{folder.rstrip('/')}/" if folder else ""
+    names += [prefix + name for name in files]
+    for sub in dirs:
+        names += stored_names(storage, prefix + sub)
+    return sorted(names)
