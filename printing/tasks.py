@@ -16,6 +16,7 @@ from django.db import OperationalError
 from PIL import UnidentifiedImageError
 
 from printing import pipeline, watchdog
+from shop.media import store_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,10 @@ BACKOFF_BASE_S = 15
 
 
 def is_transient(exc: BaseException) -> bool:
-    """Worth retrying: I/O hiccups, a locked/unreachable database, a GPU out of memory."""
+    """Worth retrying: I/O hiccups, a media store down or slow, a locked/unreachable database,
+    a GPU out of memory."""
+    if store_unavailable(exc):  # boto's connection/timeout errors are not OSErrors
+        return True
     if isinstance(exc, pipeline.PrintFileError | UnidentifiedImageError | FileNotFoundError):
         return False
     if isinstance(exc, SoftTimeLimitExceeded):

@@ -75,16 +75,23 @@ class CommittingMixin:
     """
 
     def _save(self, name: str, content: Any) -> str:
-        tmp = super()._save(temporary_name(name), content)  # type: ignore[misc]
+        tmp = temporary_name(name)
         try:
+            tmp = super()._save(tmp, content)  # type: ignore[misc]
             self._commit(tmp, name)
         except BaseException:
-            self._discard(tmp)
+            self._discard(tmp)  # a partial temporary (the filesystem writes in place) goes too
             raise
         return name
 
     def replace(self, name: str, content: Any) -> str:
         """Store ``content`` under ``name``, atomically replacing what is there."""
+        from django.core.files import File
+        from django.core.files.utils import validate_file_name
+
+        validate_file_name(name, allow_relative_path=True)
+        if not hasattr(content, "chunks"):
+            content = File(content, name)
         return self._save(name, content)
 
     def _commit(self, source: str, target: str) -> None:
@@ -105,6 +112,11 @@ class CommittingFileSystemStorage(CommittingMixin, FileSystemStorage):
         os.replace(src, dest)  # same filesystem: atomic
         with contextlib.suppress(OSError):
             src.parent.rmdir()  # tmp/<random>/ is empty now
+
+    def _discard(self, name: str) -> None:
+        super()._discard(name)
+        with contextlib.suppress(OSError):
+            Path(self.path(name)).parent.rmdir()
 
 
 class _TimeoutsMixin:
