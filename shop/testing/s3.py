@@ -190,15 +190,25 @@ def create_buckets(*names: str) -> None:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
-        "--port", type=int, default=9000, help="S3 port (and the 4 after it, and each +10000)"
+        "--port",
+        type=int,
+        default=0,
+        help="S3 port (also the 4 after it, each +10000); 0: any free",
     )
     parser.add_argument("--dir", type=Path, default=Path("var/s3"), help="data folder")
     parser.add_argument("--bucket", action="append", default=[], help="bucket to create")
+    parser.add_argument("--env-file", type=Path, help="also write the environment lines here")
     args = parser.parse_args(argv)
-    server = start_s3_server(args.dir.resolve(), args.dir.resolve() / "weed.log", port=args.port)
+    server = start_s3_server(
+        args.dir.resolve(), args.dir.resolve() / "weed.log", port=args.port or None
+    )
     server.create_buckets(*args.bucket)
-    for key, value in server.env().items():
-        print(f"{key}={value}", flush=True)
+    lines = "".join(f"{key}={value}\n" for key, value in server.env().items())
+    print(lines, end="", flush=True)
+    if args.env_file:  # written whole once the server answers: a reader may wait for it
+        tmp = args.env_file.with_suffix(".tmp")
+        tmp.write_text(lines)
+        tmp.replace(args.env_file)
     signal.signal(signal.SIGTERM, lambda *_: (server.stop(), sys.exit(0)))
     try:
         while server.process.poll() is None:

@@ -12,6 +12,7 @@ import io
 import socket
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -245,3 +246,18 @@ def test_check_media_reports_rows_whose_object_is_missing(
     assert f"LEFTOVER private: {leftover}" in out
     # Limited to another app, the check passes
     call_command("check_media", "printing")
+
+
+def test_the_compose_stack_shares_no_media_volume() -> None:
+    from django.conf import settings
+
+    text = (Path(settings.BASE_DIR) / "docker-compose.yml").read_text()
+    app = text.split("x-app: &app", 1)[1].split("\nservices:", 1)[0]
+    # Web and workers get the store from the environment, and no volume to share
+    assert "volumes:" not in app and "MEDIA_BACKEND: s3" in app
+    assert "AWS_S3_ENDPOINT_URL: http://minio:9000" in app
+    assert "minio-buckets: { condition: service_completed_successfully }" in app
+    minio = text.split("\n  minio:\n", 1)[1].split("\n  minio-buckets:", 1)[0]
+    assert '"mc", "ready", "local"' in minio
+    buckets = text.split("\n  minio-buckets:\n", 1)[1].split("\nvolumes:", 1)[0]
+    assert "mc mb --ignore-existing store/retrocel-public store/retrocel-private" in buckets
