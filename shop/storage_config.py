@@ -43,6 +43,10 @@ def s3_storages(
         "file_overwrite": False,
         # MinIO / SeaweedFS on a plain host:port need path-style addressing.
         "addressing_style": "path" if endpoint_url else None,
+        # An object opened for reading is downloaded into a spooled file: past 8 MiB it spills
+        # to this process's temp folder (removed on close) instead of holding a whole print
+        # PDF in a web process's memory (django-storages' default, 0, never spills).
+        "max_memory_size": 8 * 1024 * 1024,
     }
     return {
         "default": {
