@@ -35,7 +35,6 @@ from printing.tests.print_factories import (
     product_for,
 )
 from shop.media import stored_names
-from shop.seed import seed_site
 from shop.storage_config import s3_storages
 from styling.models import JobStatus, StylingJob, Upload
 from styling.placement import Placement
@@ -138,7 +137,6 @@ def test_the_journey_needs_no_disk_shared_between_web_and_worker(
     worker_host = host_folders(tmp_path / "worker")
     # The web host's own scratch space (nothing the worker is told about)
     monkeypatch.setattr(tempfile, "tempdir", web["TMPDIR"])
-    seed_site()
     vendor_user = UserFactory(username="vendor-nodisk")
     vendor = VendorFactory(slug="vendor-nodisk", users=[vendor_user])
     variant = product_for("small", vendor)
