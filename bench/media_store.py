@@ -11,7 +11,7 @@ Per backend, on the private store exactly as the shop configures it
 - ``local_copy``: a private temporary copy for code that needs a path (``ml`` weights).
 
 Median and p95 in milliseconds over ``--runs`` operations each. The S3 server is started
-here (``shop.testing.s3``) and stopped at the end; nothing else is touched.
+here (``devkit.s3``) and stopped at the end; nothing else is touched.
 
     nice python bench/media_store.py [--runs 50] [--size-kb 600]
 """
@@ -106,8 +106,8 @@ def main() -> None:
     from django.core.files.storage import storages
     from django.test import override_settings
 
+    from devkit.s3 import running_s3_server
     from shop.storage_config import s3_storages
-    from shop.testing.s3 import running_s3_server
 
     payload = os.urandom(args.size_kb * 1024)  # incompressible, like PNG data
     print(f"{args.runs} operations each, {args.size_kb} KiB files, private store\n")

@@ -1,7 +1,7 @@
 """The ``STORAGES`` setting for each media backend, as plain data (no Django imports).
 
 Kept apart from ``settings.py`` so a test can build the S3 configuration for a
-server it started itself (``shop.testing.s3``) exactly as settings do.
+server it started itself (``devkit.s3``) exactly as settings do.
 """
 
 from __future__ import annotations

@@ -59,7 +59,7 @@ def s3_media(tmp_path: Path) -> Iterator[dict[str, str]]:
     if settings.MEDIA_BACKEND == "s3":
         yield {name: str(getattr(settings, name)) for name in MEDIA_ENV}
         return
-    from shop.testing.s3 import running_s3_server
+    from devkit.s3 import running_s3_server
 
     public, private = "nodisk-public", "nodisk-private"
     log = Path(settings.VAR_DIR) / "logs" / "s3-nodisk.log"
@@ -127,8 +127,8 @@ def test_the_journey_needs_no_disk_shared_between_web_and_worker(
 ) -> None:
     from django.core.files.storage import storages
 
+    from devkit.worker import running_worker
     from shop.celery import app
-    from shop.testing.worker import running_worker
 
     # Media is in the object store for this test, whatever make test's default is
     assert type(storages["private"]).__name__ == "PrivateS3Storage"
@@ -171,7 +171,7 @@ def test_the_journey_needs_no_disk_shared_between_web_and_worker(
             assert b"".join(result.streaming_content)[:8] == b"\x89PNG\r\n\x1a\n"
 
             # Design (web renders the mockup from the stored result) -> paid order
-            from styling.services import create_design
+            from styling.designs import create_design
 
             job.refresh_from_db()
             design = create_design(job=job, variant=variant, placement=Placement())

@@ -26,8 +26,8 @@ from shop.seed import seed_site
 from shop.storage_config import s3_storages
 from styling.models import Upload
 from styling.selectors import Owner
-from styling.services import create_upload
 from styling.tests.factories import png_bytes
+from styling.uploads import create_upload
 
 pytestmark = pytest.mark.django_db
 

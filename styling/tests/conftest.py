@@ -8,8 +8,8 @@ from django.test import Client
 
 from shop.media import stored_names
 from styling.selectors import Owner
-from styling.services import create_upload
 from styling.tests.factories import StyleFactory, png_bytes
+from styling.uploads import create_upload
 
 
 def stored_files() -> list[str]:

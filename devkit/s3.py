@@ -5,7 +5,7 @@ store, not a mock) in its single-process ``mini`` mode, bound to 127.0.0.1,
 telemetry off, one access key, data in a folder of ours. Started like the
 Stripe emulator: a subprocess, a readiness wait, stopped with its process group.
 
-``python -m shop.testing.s3 --port 9000 --dir var/s3`` runs one in the
+``python -m devkit.s3 --dir var/s3`` runs one in the
 foreground (``.ci/run`` does this) and prints the environment that points
 Retrocel at it.
 """

@@ -1,4 +1,4 @@
-"""pytest plugin loaded with ``-p shop.testing.pytest_plugin`` before Django settings.
+"""pytest plugin loaded with ``-p devkit.pytest_plugin`` before Django settings.
 
 It gives each test process (each xdist worker) its own var folder, media
 roots, SQLite file and Celery broker namespace, so parallel workers and the
@@ -76,6 +76,6 @@ def pytest_sessionstart(session: object) -> None:
 
         redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
     if settings.MEDIA_BACKEND == "s3":
-        from shop.testing.s3 import create_buckets
+        from devkit.s3 import create_buckets
 
         create_buckets(settings.MEDIA_PUBLIC_BUCKET, settings.MEDIA_PRIVATE_BUCKET)
