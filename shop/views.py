@@ -11,7 +11,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError, TooManyFilesSent
 from django.shortcuts import render
 from django.template import loader
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from shop.storage import TMP_PREFIX
 
@@ -53,10 +52,9 @@ def store_unavailable(request: HttpRequest) -> HttpResponse:
     Rendered without context processors or the database (they are not the problem,
     but this page must not depend on them). ``Retry-After`` tells clients when to retry.
     """
-    retry = request.path if request.method == "GET" else request.META.get("HTTP_REFERER", "/")
-    if not url_has_allowed_host_and_scheme(retry, allowed_hosts={request.get_host()}):
-        retry = "/"
-    body = loader.get_template("503.html").render({"retry_url": retry})
+    # The same path again: for a GET the page itself, for a form POST (Django's forms post to
+    # their own page) the empty form, to send again.
+    body = loader.get_template("503.html").render({"retry_url": request.path})
     response = HttpResponse(body, status=503)
     response["Retry-After"] = "30"
     return response
