@@ -161,10 +161,13 @@ def test_the_journey_needs_no_disk_shared_between_web_and_worker(
             )
             assert response.status_code == 302
             job = StylingJob.objects.get()
-            wait_for(
-                lambda: StylingJob.objects.filter(pk=job.pk, status=JobStatus.DONE).exists(),
+            finished = wait_for(
+                lambda: StylingJob.objects.filter(
+                    pk=job.pk, status__in=[JobStatus.DONE, JobStatus.FAILED]
+                ).first(),
                 f"the styling job; worker log:\n{worker.log()}",
             )
+            assert finished.status == JobStatus.DONE, (finished.error_message, worker.log())
             # The web host shows the worker's result, read from the store
             result = shopper.get(f"/create/jobs/{job.pk}/result.png")
             assert result.status_code == 200
