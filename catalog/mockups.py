@@ -42,6 +42,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageDraw
 
+from shop.media import save_committed
+
 if TYPE_CHECKING:
     from catalog.models import MockupTemplate, PrintSpec
 
@@ -413,7 +415,7 @@ def cached_mockup(
     if not default_storage.exists(name):
         buffer = io.BytesIO()
         render_mockup(design, spec, template).save(buffer, "PNG", optimize=True)
-        saved = default_storage.save(name, ContentFile(buffer.getvalue()))
-        if saved != name:  # a concurrent render got there first; keep one copy
-            default_storage.delete(saved)
+        # Through a temporary key: a concurrent render of the same key writes the same bytes,
+        # and nobody ever reads a half-written mockup.
+        save_committed(default_storage, name, ContentFile(buffer.getvalue()), replace=True)
     return name, key

@@ -41,6 +41,14 @@ def _redis_url_for_worker(url: str) -> str:
     return f"{match.group(1)}/{(base + offset) % 16}{match.group(3)}"
 
 
+# Media on an S3 server (CI: MEDIA_BACKEND=s3 and AWS_S3_ENDPOINT_URL from .ci/run): each test
+# process gets its own pair of buckets, created at session start, so parallel processes and
+# repeated runs against one server never see each other's objects.
+if os.environ.get("MEDIA_BACKEND") == "s3":
+    _run = re.sub(r"[^a-z0-9]", "", _RUN_DIR.name.lower())[-10:]
+    os.environ["MEDIA_PUBLIC_BUCKET"] = f"rc-{_run}-{_XDIST_ID.lower()}-public"
+    os.environ["MEDIA_PRIVATE_BUCKET"] = f"rc-{_run}-{_XDIST_ID.lower()}-private"
+
 _broker = os.environ.get("CELERY_BROKER_URL", "")
 if _broker.startswith("redis"):
     os.environ["CELERY_BROKER_URL"] = _redis_url_for_worker(_broker)
@@ -50,9 +58,12 @@ if _broker.startswith("redis"):
 def pytest_report_header(config: object) -> list[str]:
     from django.conf import settings
 
+    media = settings.MEDIA_BACKEND
+    if media == "s3":
+        media += f" {settings.AWS_S3_ENDPOINT_URL or 'AWS'}"
     return [
         f"retrocel: database {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}, "
-        f"broker {settings.CELERY_BROKER_URL.split('://', 1)[0]}, var {VAR_DIR}"
+        f"broker {settings.CELERY_BROKER_URL.split('://', 1)[0]}, media {media}, var {VAR_DIR}"
     ]
 
 
@@ -64,3 +75,7 @@ def pytest_sessionstart(session: object) -> None:
         import redis
 
         redis.Redis.from_url(settings.CELERY_BROKER_URL).flushdb()
+    if settings.MEDIA_BACKEND == "s3":
+        from devkit.s3 import create_buckets
+
+        create_buckets(settings.MEDIA_PUBLIC_BUCKET, settings.MEDIA_PRIVATE_BUCKET)

@@ -601,15 +601,15 @@ def _safe(text: str) -> str:
 
 
 def _save_deterministic(line: OrderLine, filename: str, data: bytes) -> str:
-    """Save under ``print/<order number>/<filename>``, replacing what was there."""
+    """Save under ``print/<order number>/<filename>``, replacing what was there.
+
+    Through a temporary key (``shop.media.save_committed``): the name holds the previous
+    file until the new one is completely stored, then the new one, never a partial one.
+    """
     from django.core.files.base import ContentFile
 
+    from shop.media import save_committed
+
     print_file = line.printfile
-    storage = print_file.file.storage
     name = print_file_path(print_file, filename)
-    if storage.exists(name):
-        storage.delete(name)
-    saved = storage.save(name, ContentFile(data))
-    if saved != name:
-        raise OSError(f"Storage saved {name} as {saved}; a concurrent writer is racing this one.")
-    return saved
+    return save_committed(print_file.file.storage, name, ContentFile(data), replace=True)

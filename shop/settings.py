@@ -13,6 +13,8 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from shop.storage_config import filesystem_storages, s3_storages
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(environ.Env().str("RETROCEL_VAR_DIR", default=str(BASE_DIR / "var")))
 
@@ -100,6 +102,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shop.csp.ContentSecurityPolicyMiddleware",
+    # A media store that is down or slow: 503 "try again" (issue 18), not a 500.
+    "shop.media_middleware.StoreUnavailableMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -148,20 +152,58 @@ STATICFILES_DIRS = [
     # The strict (CSP-safe: no eval) build: 3D colour plots on the result page and style gallery.
     ("vendor/plotly", BASE_DIR / "node_modules" / "plotly.js-strict-dist-min"),
 ]
+# --- Media storage (issue 18: object storage) ---------------------------------------------------
+# Every file goes through Django's storage API: STORAGES["default"] holds public media (mockups,
+# style samples, gallery images), STORAGES["private"] what shoppers own (photos, styled images,
+# print files) and style weights. MEDIA_BACKEND=filesystem (the default: make run, make test)
+# keeps them under MEDIA_ROOT / PRIVATE_MEDIA_ROOT; MEDIA_BACKEND=s3 puts them in two buckets of
+# an S3 API (AWS S3, MinIO, SeaweedFS), so web and worker hosts share no disk. Private objects are
+# never given a URL: they are streamed by views that check ownership (README, "Media").
+MEDIA_BACKEND = env.str("MEDIA_BACKEND", default="filesystem")
+if MEDIA_BACKEND not in {"filesystem", "s3"}:
+    raise ImproperlyConfigured("MEDIA_BACKEND must be 'filesystem' or 's3'")
 MEDIA_URL = "/media/"
+# With S3 these two folders are only this process's scratch space (nothing else reads them).
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media" / "public")))
-# Shoppers' originals, styled images and print files: never under MEDIA_URL, served only by
-# views that check ownership.
 PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "media" / "private")))
+AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="")  # empty: AWS itself
+AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="us-east-1")
+AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="")
+AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="")
+MEDIA_PUBLIC_BUCKET = env.str("MEDIA_PUBLIC_BUCKET", default="retrocel-public")
+MEDIA_PRIVATE_BUCKET = env.str("MEDIA_PRIVATE_BUCKET", default="retrocel-private")
+# Where browsers fetch public media: a CDN or the public bucket's address. Empty: Django streams
+# it from the store at MEDIA_URL (shop.views.public_media).
+MEDIA_PUBLIC_URL = env.str("MEDIA_PUBLIC_URL", default="")
+# A store that does not answer within this many seconds is "down": the shopper gets a 503
+# "try again" page, a worker retries the task later (shop.media.StoreUnavailable).
+MEDIA_STORE_TIMEOUT = env.float("MEDIA_STORE_TIMEOUT", default=5.0)
+MEDIA_STORE_ATTEMPTS = env.int("MEDIA_STORE_ATTEMPTS", default=3)
+
+
+def _media_origin(url: str) -> list[str]:
+    """The scheme://host[:port] of MEDIA_PUBLIC_URL, for the CSP's img-src ([] when unset)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return [f"{parts.scheme}://{parts.netloc}"] if parts.scheme and parts.netloc else []
+
+
+if MEDIA_BACKEND == "s3":
+    if MEDIA_PUBLIC_BUCKET == MEDIA_PRIVATE_BUCKET:
+        raise ImproperlyConfigured("MEDIA_PUBLIC_BUCKET and MEDIA_PRIVATE_BUCKET must differ")
+    _media_storages = s3_storages(
+        endpoint_url=AWS_S3_ENDPOINT_URL,
+        region=AWS_S3_REGION_NAME,
+        access_key=AWS_ACCESS_KEY_ID,
+        secret_key=AWS_SECRET_ACCESS_KEY,
+        public_bucket=MEDIA_PUBLIC_BUCKET,
+        private_bucket=MEDIA_PRIVATE_BUCKET,
+    )
+else:
+    _media_storages = filesystem_storages(str(PRIVATE_MEDIA_ROOT))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {
-            "location": str(PRIVATE_MEDIA_ROOT),
-            "base_url": "/private-media-not-served/",  # see shop.storage
-        },
-    },
+    **_media_storages,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
         if PRODUCTION
@@ -171,8 +213,11 @@ STORAGES = {
 # Outside production, whitenoise serves straight from the app folders (no collectstatic needed).
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
-# Serve public media from Django (development and the embedded stack); production uses object storage.
-SERVE_MEDIA = env.bool("SERVE_MEDIA", default=not PRODUCTION)
+# Django streams public media from the store at MEDIA_URL (development, the embedded stack, and an
+# S3 deployment without MEDIA_PUBLIC_URL); with a CDN / public bucket address browsers go there.
+SERVE_MEDIA = env.bool(
+    "SERVE_MEDIA", default=not PRODUCTION or (MEDIA_BACKEND == "s3" and not MEDIA_PUBLIC_URL)
+)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 30 * 1024 * 1024
 
@@ -411,7 +456,7 @@ CONTENT_SECURITY_POLICY = {
         "script-src": ["'self'"],
         "style-src": ["'self'"],
         # data: for Cropper.js's checkerboard, blob: for the chosen photo's local preview.
-        "img-src": ["'self'", "data:", "blob:"],
+        "img-src": ["'self'", "data:", "blob:"] + _media_origin(MEDIA_PUBLIC_URL),
         "font-src": ["'self'"],
         "connect-src": ["'self'"],
         "frame-src": ["'none'"],

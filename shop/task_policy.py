@@ -3,7 +3,7 @@
 Tasks declare ``base=PolicyTask`` and, where they differ from the defaults, their own
 ``transient`` / ``permanent`` exception tuples, ``max_retries`` and ``backoff_base_s``
 as decorator options. A transient error (storage or network I/O, a locked or unreachable
-database, a GPU out of memory) is retried after ``backoff_base_s * 2**retries`` seconds
+database, a media store down or slow, a GPU out of memory) is retried after ``backoff_base_s * 2**retries`` seconds
 while retries are left; anything else, or a transient error once retries run out, is the
 task's to handle (it marks its row failed) or propagates. Per-task time limits come from
 ``settings.TASK_TIME_LIMITS`` (name → (soft, hard) seconds); a task not listed
@@ -18,6 +18,8 @@ from typing import Any, ClassVar
 from celery import Celery, Task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.db import OperationalError
+
+from shop.media import store_unavailable
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +63,8 @@ class PolicyTask(Task):
             cls.soft_time_limit, cls.time_limit = limits
 
     def is_transient(self, exc: BaseException) -> bool:
+        if store_unavailable(exc):  # the media store down or slow; boto's errors are no OSErrors
+            return True
         if isinstance(exc, self.permanent):
             return False
         return isinstance(exc, self.transient) or _cuda_out_of_memory(exc)

@@ -6,10 +6,11 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 from django.views.generic import RedirectView
-from django.views.static import serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
+
+from shop.views import public_media
 
 urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says.
@@ -27,11 +28,10 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    # Public media only (product mockups, style samples). Private media never lives under
-    # MEDIA_ROOT and is served by views that check ownership.
-    urlpatterns += [
-        re_path(r"^media/(?P<path>.*)$", serve, {"document_root": settings.MEDIA_ROOT}),
-    ]
+    # Public media only (product mockups, style samples), streamed from the public store
+    # (filesystem or bucket). Private media lives in another store and is served only by
+    # views that check ownership.
+    urlpatterns += [re_path(r"^media/(?P<path>.*)$", public_media, name="public-media")]
 
 urlpatterns += [
     path("", include("orders.urls")),

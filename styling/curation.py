@@ -27,7 +27,8 @@ from PIL import Image
 from ml.imageio import ImageRejected, open_image
 from ml.styles import BUILTIN_STYLES, StyleSpec, WeightsRejected, load_style, verify_weights
 from ml.weights import sha256_file
-from styling.engine import paint_palette, palette_json, style_spec
+from shop.media import local_copy, save_committed
+from styling.engine import load_stylizer, paint_palette, palette_json
 from styling.jobs.dispatch import enqueue_samples
 from styling.models import SamplesStatus, Style, StyleKind, StyleSample
 from styling.sample_art import sample_paths
@@ -51,8 +52,8 @@ class StyleRejected(Exception):
 def local_path(source: File | None) -> Iterator[Path | None]:
     """A filesystem path for an upload or a stored file, keeping its original file name.
 
-    ``ml`` reads paths; storage backends without local paths (S3) and
-    in-memory uploads are copied to a private temporary folder first.
+    ``ml`` reads paths; stored files and in-memory uploads are copied to a private
+    temporary folder first, removed when the block ends.
     """
     if not source:
         yield None
@@ -60,11 +61,10 @@ def local_path(source: File | None) -> Iterator[Path | None]:
     storage = getattr(source, "storage", None)
     name = getattr(source, "name", "") or "upload"
     if storage is not None and getattr(source, "_committed", False):
-        try:
-            yield Path(storage.path(name))
-            return
-        except NotImplementedError:
-            pass
+        # Stored already: read through the store (no storage.path: on S3 there is none).
+        with local_copy(storage, name) as path:
+            yield path
+        return
     with tempfile.TemporaryDirectory(prefix="retrocel-style-") as folder:
         path = Path(folder) / Path(name).name
         if hasattr(source, "seek"):
@@ -172,9 +172,8 @@ def _png(image: Any) -> ContentFile:
 
 
 def _store(name: str, image: Any) -> str:
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    return default_storage.save(name, _png(image))
+    """Write a sample under its fixed name, replacing the old one only once the new is stored."""
+    return save_committed(default_storage, name, _png(image), replace=True)
 
 
 def _samples_palette(style: Style) -> list[dict[str, Any]]:
@@ -206,7 +205,7 @@ def generate_samples(*, style_id: int) -> str:
             if getattr(current.get(n), "source_sha256", "") != key
         }
         if todo:
-            stylizer = load_style(style_spec(style))
+            stylizer = load_stylizer(style)
             for name, path in todo.items():
                 photo = open_image(path).image
                 after = stylizer(photo, size=min(SAMPLE_WORKING_SIZE, max(photo.size)))

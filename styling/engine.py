@@ -1,17 +1,16 @@
 """Where styling runs ``ml``: style specs, upload limits, palettes and stylizing.
 
 ``ml`` knows nothing of Django; :func:`style_spec` is the one place that turns a ``Style``
-row into an ``ml.styles.StyleSpec`` (private files resolved to local paths), used by the
-worker, the print re-render and the samples task. ``styling.curation`` also calls ``ml``,
-to verify a style's source files before a ``Style`` row exists.
+row into an ``ml.styles.StyleSpec`` (private files copied to process-local paths for the
+duration of the block), used through :func:`load_stylizer` by the worker, the print
+re-render and the samples task. ``styling.curation`` also calls ``ml``, to verify a
+style's source files before a ``Style`` row exists.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from collections.abc import Callable
-from pathlib import Path
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +18,7 @@ from django.db.models.fields.files import FieldFile
 from PIL import Image
 
 from ml.imageio import ImageLimits
+from shop.media import local_copy
 from styling.models import Style, StyleKind
 
 ProgressFn = Callable[[str, float], None]
@@ -33,19 +33,18 @@ def upload_limits() -> ImageLimits:
     )
 
 
-def _local_path(field: FieldFile) -> str | None:
-    """A filesystem path for a stored file: the file itself, or a cached local copy."""
+@contextmanager
+def _local_file(field: FieldFile) -> Iterator[str | None]:
+    """A private local copy of a stored style file for ``ml`` (which reads paths), removed after.
+
+    Read through the store (``shop.media.local_copy``), never ``storage.path``: on a worker
+    host the file lives only in the object store.
+    """
     if not field:
-        return None
-    try:
-        return field.storage.path(field.name)
-    except NotImplementedError:  # object storage: keep one local copy per stored name
-        cache = Path(tempfile.gettempdir()) / "retrocel-style-files" / field.name
-        if not cache.exists():
-            cache.parent.mkdir(parents=True, exist_ok=True)
-            with field.storage.open(field.name, "rb") as src, cache.open("wb") as dst:
-                shutil.copyfileobj(src, dst)
-        return str(cache)
+        yield None
+        return
+    with local_copy(field.storage, field.name) as path:
+        yield str(path)
 
 
 def paint_palette(style: Style) -> tuple[tuple[int, int, int], ...]:
@@ -64,19 +63,32 @@ def palette_json(images: Image.Image | list[Image.Image]) -> list[dict[str, Any]
     return to_json(palette_of(images))
 
 
-def style_spec(style: Style):  # -> ml.styles.StyleSpec
-    """The ``ml`` description of ``style``: every path local, the paint palette resolved."""
+@contextmanager
+def style_spec(style: Style) -> Iterator[Any]:  # -> ml.styles.StyleSpec
+    """The style as ``ml`` sees it, its files copied locally for the duration of the block."""
     from ml.styles import StyleSpec
 
-    return StyleSpec(
-        kind=style.kind,
-        architecture=style.architecture or None,
-        weights=_local_path(style.weights),
-        reference=_local_path(style.reference_image),
-        builtin=style.builtin or None,
-        params=dict(style.params or {}),
-        palette=paint_palette(style),
-    )
+    with _local_file(style.weights) as weights, _local_file(style.reference_image) as reference:
+        yield StyleSpec(
+            kind=style.kind,
+            architecture=style.architecture or None,
+            weights=weights,
+            reference=reference,
+            builtin=style.builtin or None,
+            params=dict(style.params or {}),
+            palette=paint_palette(style),
+        )
+
+
+def load_stylizer(style: Style) -> Any:  # -> ml.stylizer.Stylizer
+    """The style's stylizer, cached per process by ``ml`` (keyed by the files' sha256).
+
+    The local copies are gone when this returns: ``ml`` reads them while loading only.
+    """
+    from ml.styles import load_style
+
+    with style_spec(style) as spec:
+        return load_style(spec)
 
 
 def working_image(image: Image.Image) -> Image.Image:
@@ -102,9 +114,7 @@ def stylize(
     Raises whatever ``ml`` raises: ``ml.imageio.ImageRejected`` /
     ``ml.weights.WeightsRejected`` / ``ValueError`` for unusable styles.
     """
-    from ml.styles import load_style
-
-    stylizer = load_style(style_spec(style))
+    stylizer = load_stylizer(style)
     work = working_image(image.convert("RGB"))
     return stylizer(
         work,
@@ -130,9 +140,7 @@ def stylize_for_print(
     norm statistics when the ``ml`` build has them, so memory stays bounded; classical
     styles are scale-aware and run whole.
     """
-    from ml.styles import load_style
-
-    stylizer = load_style(style_spec(style))
+    stylizer = load_stylizer(style)
     return stylizer(
         image.convert("RGB"),
         strength=strength,
@@ -153,9 +161,8 @@ def composes_at_print_size(style: Style) -> bool:
     if style.kind != StyleKind.CLASSICAL:  # never load network weights just to ask
         return False
     from ml.classical.stylizer import CelStylizer
-    from ml.styles import load_style
 
-    return isinstance(load_style(style_spec(style)), CelStylizer)
+    return isinstance(load_stylizer(style), CelStylizer)
 
 
 def stylize_at_print_size(
@@ -173,9 +180,7 @@ def stylize_at_print_size(
     ``photo()`` returns the photo at ``size``, for a strength below 1 or colour
     preservation (the photo shows through); it is not called otherwise.
     """
-    from ml.styles import load_style
-
-    stylizer = load_style(style_spec(style))
+    stylizer = load_stylizer(style)
     notify = progress or (lambda _s, _f: None)
     return stylizer.render_print(
         image,

@@ -75,9 +75,11 @@ def create_upload(
         crop={"x": box.x, "y": box.y, "w": box.w, "h": box.h},
     )
     ext = ORIGINAL_EXTENSIONS.get(loaded.format, "bin")
-    upload.original.save(f"original.{ext}", ContentFile(data), save=False)
-    upload.image.save("photo.png", ContentFile(png.getvalue()), save=False)
+    # Files first (each committed whole by the store), the row last; if the store or the
+    # database fails part-way, what was stored goes again, so a resubmitted form starts clean.
     try:
+        upload.original.save(f"original.{ext}", ContentFile(data), save=False)
+        upload.image.save("photo.png", ContentFile(png.getvalue()), save=False)
         upload.save(force_insert=True)
     except Exception:
         delete_files(upload.original, upload.image)
@@ -102,10 +104,17 @@ def _clamp_crop(crop: CropBox | None, size: tuple[int, int], min_side: int) -> C
 
 
 def delete_files(*fields: Any) -> None:
-    """Delete the stored files of unsaved rows, so a failed insert leaves no file behind."""
+    """Delete the stored files of unsaved rows, so a failed insert leaves no file behind.
+
+    Best effort: with the store down the delete fails too, and the caller's own error is the
+    one to report; a leftover is an object no row references.
+    """
     for field in fields:
-        if field and field.name:
-            field.storage.delete(field.name)
+        if field and field.name and getattr(field, "_committed", True):
+            try:
+                field.storage.delete(field.name)
+            except Exception:
+                log.warning("could not delete %s after a failed save", field.name, exc_info=True)
 
 
 def adopt_on_login(sender: object, request: Any, user: Any, **kwargs: object) -> None:

@@ -14,6 +14,7 @@ from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 from django.test import Client
 
 from accounts import services
@@ -165,9 +166,9 @@ def test_deleting_the_account_keeps_only_what_orders_need(client: Client) -> Non
     liked = EntryFactory()
     showcase_services.like(user=user, entry=liked)
     stored = {
-        "unordered": Path(unordered.job.upload.original.path),
-        "unordered_result": Path(unordered.job.result.path),
-        "ordered": Path(ordered.job.upload.original.path),
+        "unordered": unordered.job.upload.original.name,
+        "unordered_result": unordered.job.result.name,
+        "ordered": ordered.job.upload.original.name,
     }
     client.force_login(user)
     assert "download your data" in client.get("/accounts/delete/").content.decode()
@@ -183,7 +184,7 @@ def test_deleting_the_account_keeps_only_what_orders_need(client: Client) -> Non
     assert kept.owner_user_id is None and kept.owner_session == services.DELETED_OWNER
     order = Order.objects.get(pk=line.order_id)
     assert order.user_id is None and order.owner_session == ""
-    assert stored["ordered"].exists()
+    assert storages["private"].exists(stored["ordered"])
     assert "_auth_user_id" not in client.session
     liked.refresh_from_db()
     assert liked.like_count == 0 and not liked.likes.exists()
@@ -192,11 +193,12 @@ def test_deleting_the_account_keeps_only_what_orders_need(client: Client) -> Non
 def test_deleted_files_leave_disk_on_commit(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
     user = ShopperFactory()
     design = design_of(user)
-    files = [Path(design.job.upload.original.path), Path(design.job.result.path)]
-    assert all(f.exists() for f in files)
+    files = [design.job.upload.original.name, design.job.result.name]
+    private = storages["private"]
+    assert all(private.exists(f) for f in files)
     with django_capture_on_commit_callbacks(execute=True):
         services.delete_account(user=user)
-    assert not any(f.exists() for f in files)
+    assert not any(private.exists(f) for f in files)
 
 
 def test_changing_password_and_email_through_allauth(client: Client) -> None:

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from django.core import mail
 from django.core.files.base import ContentFile
+from django.core.files.storage import storages
 
 from orders.models import OrderEvent
 from orders.snapshots import SpecSnapshot
@@ -20,6 +19,7 @@ from printing.tests.print_factories import (
     paid_order_with_lines,
     run_line_pipeline,
 )
+from shop.media import stored_names
 
 pytestmark = pytest.mark.django_db
 
@@ -116,10 +116,12 @@ def test_rendering_a_line_twice_gives_the_same_file_at_the_same_path(rdn_weights
     line.refresh_from_db()
     assert line.printfile.file.name == first_name
     assert line.printfile.file.read() == first
-    folder = line.printfile.file.storage.path(f"print/{order.number}")
-    assert sorted(os.listdir(folder)) == sorted(
-        [f"line-{line.pk}-upscaled.png", first_name.rsplit("/", 1)[1]]
+    folder = f"print/{order.number}"
+    assert stored_names(line.printfile.file.storage, folder) == sorted(
+        [f"{folder}/line-{line.pk}-upscaled.png", first_name]
     )
+    # and no temporary object left behind by the two committed writes
+    assert stored_names(line.printfile.file.storage, "tmp") == []
 
 
 def test_failing_preflight_blocks_the_vendor_and_tells_the_admins(
@@ -194,11 +196,11 @@ def test_print_files_are_not_reachable_by_a_public_media_url(rdn_weights, settin
     order = paid_order_with_lines(["small"], VendorFactory())
     run_line_pipeline(order)
     line = order.lines.get()
-    path = line.printfile.file.path
-    assert path.startswith(str(settings.PRIVATE_MEDIA_ROOT))
-    assert not path.startswith(str(settings.MEDIA_ROOT))
-    # The storage still derives a /media/ URL (FileSystemStorage falls back to MEDIA_URL), but
-    # nothing is served there: public media is MEDIA_ROOT only.
+    name = line.printfile.file.name
+    assert storages["private"].exists(name)
+    assert not storages["default"].exists(name)
+    # The private store's URLs lead nowhere (shop.storage.PRIVATE_URL_PREFIX): /media/ serves
+    # the public store only.
     assert client.get(line.printfile.file.url).status_code == 404
     assert client.get(f"/media/{line.printfile.file.name}").status_code == 404
     assert client.get(f"/media/../private/{line.printfile.file.name}").status_code in (400, 404)

@@ -111,3 +111,45 @@ def test_production_refuses_development_secrets_and_debug(override, message) -> 
     result = run_manage("check", env={**PROD_ENV, **override})
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def media_settings(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    code = (
+        "from django.conf import settings as s;"
+        "print(s.STORAGES['default']['BACKEND'], s.STORAGES['private']['BACKEND'], s.SERVE_MEDIA,"
+        " ' '.join(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("MEDIA_", "AWS_"))}
+    return subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=BASE_DIR, env={**clean, **env, "DJANGO_SETTINGS_MODULE": "shop.settings"},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+
+
+def test_media_backend_s3_in_production_uses_two_buckets_and_a_cdn_when_given() -> None:
+    s3 = {**PROD_ENV, "MEDIA_BACKEND": "s3", "AWS_S3_ENDPOINT_URL": "http://minio:9000"}
+    streamed = media_settings(s3)
+    assert streamed.stdout.split()[:3] == [
+        "shop.storage.PublicS3Storage",
+        "shop.storage.PrivateS3Storage",
+        "True",  # no CDN: Django streams public media from the bucket
+    ], streamed.stderr
+    cdn = media_settings({**s3, "MEDIA_PUBLIC_URL": "https://media.retrocel.example/m/"})
+    words = cdn.stdout.split()
+    assert words[2] == "False" and "https://media.retrocel.example" in words[3:], cdn.stderr
+
+
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"MEDIA_BACKEND": "nfs"}, "MEDIA_BACKEND must be 'filesystem' or 's3'"),
+        (
+            {"MEDIA_BACKEND": "s3", "MEDIA_PUBLIC_BUCKET": "one", "MEDIA_PRIVATE_BUCKET": "one"},
+            "MEDIA_PUBLIC_BUCKET and MEDIA_PRIVATE_BUCKET must differ",
+        ),
+    ],
+)
+def test_bad_media_settings_refuse_to_start(env: dict[str, str], message: str) -> None:
+    result = media_settings(env)
+    assert result.returncode != 0 and message in result.stderr

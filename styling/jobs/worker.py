@@ -18,6 +18,7 @@ from django.utils import timezone
 from PIL import Image
 
 from ml.imageio import ImageRejected
+from shop.media import TRANSIENT_STORE_ERRORS, save_committed, store_unavailable
 from styling import engine
 from styling.exceptions import JobSuperseded, TransientStylingError
 from styling.jobs.state import (
@@ -107,10 +108,9 @@ def run_job(*, job_id: uuid.UUID | str, task_id: str = "") -> StylingJob:
         png = io.BytesIO()
         styled.save(png, "PNG")
         name = f"styled/{job.pk.hex}/result.png"
-        storage = job.result.storage
-        if storage.exists(name):  # a re-run after re-queue: same deterministic name
-            storage.delete(name)
-        saved = storage.save(name, ContentFile(png.getvalue()))
+        # A re-run after re-queue writes the same deterministic name: replaced whole, through
+        # a temporary key, never left missing or partial (shop.media).
+        saved = save_committed(job.result.storage, name, ContentFile(png.getvalue()), replace=True)
         finished = timezone.now()
         if not transition(
             job,
@@ -135,22 +135,29 @@ def run_job(*, job_id: uuid.UUID | str, task_id: str = "") -> StylingJob:
         fail_job(job, _reason(exc), expect_attempts=attempt)
     except FileNotFoundError:
         fail_job(job, PHOTO_GONE, expect_attempts=attempt)
-    except (DatabaseError, MemoryError, OSError) as exc:
-        log.warning("job %s hit a transient error: %r", job.pk, exc)
-        transition(
-            job,
-            JobStatus.QUEUED,
-            note=f"transient error: {exc!r}"[:300],
-            expect_attempts=attempt,
-            stage="queued",
-            progress=0,
-            queued_at=timezone.now(),
-        )
-        raise TransientStylingError(str(exc)) from exc
-    except Exception:
+    except (DatabaseError, MemoryError, OSError, *TRANSIENT_STORE_ERRORS) as exc:
+        _requeue(job, attempt, exc)
+    except Exception as exc:
+        if store_unavailable(exc):  # the media store answering 5xx / throttling
+            _requeue(job, attempt, exc)
         log.exception("job %s failed unexpectedly", job.pk)
         fail_job(job, UNEXPECTED, expect_attempts=attempt)
     return job
+
+
+def _requeue(job: StylingJob, attempt: int, exc: BaseException) -> None:
+    """A transient error (database, memory, disk, media store down or slow): back to the queue."""
+    log.warning("job %s hit a transient error: %r", job.pk, exc)
+    transition(
+        job,
+        JobStatus.QUEUED,
+        note=f"transient error: {exc!r}"[:300],
+        expect_attempts=attempt,
+        stage="queued",
+        progress=0,
+        queued_at=timezone.now(),
+    )
+    raise TransientStylingError(str(exc)) from exc
 
 
 def _reason(exc: Exception) -> str:

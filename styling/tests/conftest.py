@@ -2,24 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
+from django.core.files.storage import storages
 from django.test import Client
 
+from shop.media import stored_names
 from styling.selectors import Owner
 from styling.tests.factories import StyleFactory, png_bytes
 from styling.uploads import create_upload
 
 
 def stored_files() -> list[str]:
-    """Every file under both media roots (to assert that nothing was stored)."""
-    found: list[str] = []
-    for root in (Path(settings.PRIVATE_MEDIA_ROOT), Path(settings.MEDIA_ROOT)):
-        if root.exists():
-            found += [str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()]
-    return sorted(found)
+    """Every file in both media stores (to assert that nothing was stored)."""
+    return sorted(stored_names(storages["private"]) + stored_names(storages["default"]))
 
 
 @pytest.fixture
@@ -44,9 +39,7 @@ def stranger() -> Client:
 
 @pytest.fixture(autouse=True)
 def empty_media() -> None:
-    """Each test starts with empty media roots, so 'nothing was stored' is checkable."""
-    import shutil
-
-    for root in (Path(settings.PRIVATE_MEDIA_ROOT), Path(settings.MEDIA_ROOT)):
-        if root.exists():
-            shutil.rmtree(root)
+    """Each test starts with empty media stores, so 'nothing was stored' is checkable."""
+    for storage in (storages["private"], storages["default"]):
+        for name in stored_names(storage):
+            storage.delete(name)

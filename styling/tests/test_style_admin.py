@@ -8,13 +8,14 @@ import time
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from wagtail.models import Revision
 
 from ml.weights import WeightsRejected, verify_weights
+from shop.media import stored_names
 from styling.curation import source_key
 from styling.models import SamplesStatus, Style, StyleSample
 from styling.sample_art import SAMPLE_NAMES
@@ -48,9 +49,8 @@ def gan_post(filename: str, payload: bytes, architecture: str = "animeganv2") ->
     }
 
 
-def stored_style_files() -> list[Path]:
-    folder = Path(settings.PRIVATE_MEDIA_ROOT) / "styles"
-    return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
+def stored_style_files() -> list[str]:
+    return stored_names(storages["private"], "styles")
 
 
 def assert_nothing_saved() -> None:
