@@ -7,5 +7,7 @@ class ShopConfig(AppConfig):
 
     def ready(self) -> None:
         from shop import wiring
+        from shop.pagecache import invalidation
 
         wiring.connect()
+        invalidation.connect()

@@ -28,6 +28,7 @@ from PIL import Image
 from ml.imageio import ImageRejected, open_image
 from ml.styles import BUILTIN_STYLES, StyleSpec, WeightsRejected, load_style, verify_weights
 from ml.weights import sha256_file
+from shop import pagecache
 from styling.engine import paint_palette, palette_json
 from styling.models import SamplesStatus, Style, StyleKind, StyleSample
 from styling.sample_art import sample_paths
@@ -254,6 +255,7 @@ def generate_samples(*, style_id: int) -> str:
         Style.objects.filter(pk=style_id).update(
             samples_status=SamplesStatus.DONE, samples_error="", palette=palette
         )
+        pagecache.changed()  # the palette (samples themselves are saved rows: signals)
         return "done"
     Style.objects.filter(pk=style_id).update(samples_status=SamplesStatus.QUEUED)
     return "stale"
