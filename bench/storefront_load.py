@@ -1,4 +1,5 @@
-"""Storefront pages under load through a real gunicorn server on loopback.
+"""Storefront pages under load through a real gunicorn server on loopback, uncached and
+from the shared page cache, side by side.
 
 Usage::
 
@@ -6,12 +7,20 @@ Usage::
     python bench/storefront_load.py --var var       # use (and seed if needed) an existing var dir
     python bench/storefront_load.py --url http://127.0.0.1:8000   # measure a server you started
 
-For each page (home, product index, one product page) it runs ``--connections``
-concurrent keep-alive-less HTTP/1.1 connections for ``--duration`` seconds
-(bounded) and prints requests/s and p50/p95/p99 latency. It uses ``wrk`` when
-installed (``apt-get install -y wrk``; a Lua ``done`` hook prints the exact
-percentiles), otherwise a bounded thread-pool client written here. Loopback
-only: the target host must be 127.0.0.1 / localhost / ::1.
+For each anonymous storefront page (home, product index, a product page, the styles
+gallery, the public gallery) it runs ``--connections`` concurrent HTTP/1.1 connections
+for ``--duration`` seconds (bounded) and prints requests/s and p50/p95/p99 latency. It
+serves the same var dir twice, the way production runs: gunicorn (``--workers`` x
+``--threads``), ``DJANGO_DEBUG=0``, persistent database connections, the default cache on
+Redis (a ``redis-server`` it starts on a free loopback port, or ``--cache-url``) — once with
+the page cache off (``PAGE_CACHE_SECONDS=0``: every request renders) and once with it on
+(every measured request a hit; the ``cache`` column shows the ``X-Page-Cache`` header a probe
+got). It prints the load average before and after: the machine may be shared.
+
+It uses ``wrk`` when installed (``apt-get install -y wrk``; a Lua ``done`` hook prints the
+exact percentiles), otherwise a bounded thread-pool client written here (which itself uses
+a CPU core, so its figures are lower). Loopback only: the target host must be 127.0.0.1 /
+localhost / ::1.
 """
 
 from __future__ import annotations
@@ -32,7 +41,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = [("home", "/"), ("product index", "/products/"), ("product page", "/products/poster/")]
+PAGES = [
+    ("home", "/"),
+    ("product index", "/products/"),
+    ("product page", "/products/poster/"),
+    ("styles", "/styles/"),
+    ("gallery", "/gallery/"),
+]
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 WRK_LUA = """
 done = function(summary, latency, requests)
@@ -50,8 +65,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def prepare(var: Path) -> dict[str, str]:
-    env = dict(os.environ, RETROCEL_VAR_DIR=str(var), DJANGO_DEBUG="0", LOG_LEVEL="WARNING")
+def prepare(var: Path, cache_url: str) -> dict[str, str]:
+    env = dict(
+        os.environ, RETROCEL_VAR_DIR=str(var), DJANGO_DEBUG="0", LOG_LEVEL="WARNING",
+        CACHE_URL=cache_url,
+    )  # fmt: skip
     py = sys.executable
     subprocess.run([py, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([py, "manage.py", "seed_demo"], cwd=ROOT, env=env, check=True,
@@ -59,10 +77,38 @@ def prepare(var: Path) -> dict[str, str]:
     return env
 
 
-def start_gunicorn(env: dict[str, str], port: int, workers: int) -> subprocess.Popen:
+def start_redis() -> tuple[subprocess.Popen, str]:
+    """A throwaway ``redis-server`` on a free loopback port (nothing saved to disk)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        raise SystemExit("no redis-server: apt-get install redis-server, or pass --cache-url")
+    port = free_port()
+    folder = tempfile.mkdtemp(prefix="retrocel-bench-redis-")
+    proc = subprocess.Popen(
+        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no",
+         "--dir", folder],
+        stdout=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1) as sock:
+                sock.sendall(b"PING\r\n")
+                if sock.recv(16).startswith(b"+PONG"):
+                    return proc, f"redis://127.0.0.1:{port}/0"
+        except OSError:
+            time.sleep(0.1)
+    os.killpg(proc.pid, signal.SIGTERM)
+    raise RuntimeError("redis-server did not answer within 20 s")
+
+
+def start_gunicorn(
+    env: dict[str, str], port: int, workers: int, threads: int = 1
+) -> subprocess.Popen:
     cmd = [
         sys.executable, "-m", "gunicorn", "shop.wsgi:application", "-b", f"127.0.0.1:{port}",
-        "-w", str(workers), "--log-level", "warning", "--backlog", "256",
+        "-w", str(workers), "--threads", str(threads), "--log-level", "warning",
+        "--backlog", "256",
     ]  # fmt: skip
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, start_new_session=True)
     deadline = time.monotonic() + 60
@@ -157,11 +203,44 @@ def run_threads(url: str, connections: int, duration: int, max_requests: int) ->
     }
 
 
+def probe(url: str) -> str:
+    """The ``X-Page-Cache`` header one GET of ``url`` gets (``-`` when there is none)."""
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    try:
+        conn.request("GET", parts.path or "/")
+        response = conn.getresponse()
+        response.read()
+        return response.getheader("X-Page-Cache") or "-"
+    finally:
+        conn.close()
+
+
+def measure(base: str, client: str, connections: int, duration: int, max_requests: int) -> dict:
+    results = {}
+    for label, path in PAGES:
+        url = base + path
+        run_threads(url, 2, 1, 20)  # warm-up: templates, caches, connections
+        cache = probe(url)
+        if client == "wrk":
+            r = run_wrk(url, connections, duration)
+        else:
+            r = run_threads(url, connections, duration, max_requests)
+        results[label] = {**r, "cache": cache}
+    return results
+
+
+def load() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", help="measure this running server instead of starting one")
     parser.add_argument("--var", type=Path, help="var dir to serve (default: a fresh temp dir)")
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn sync workers")
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
+    parser.add_argument("--cache-url", help="Redis for the default cache (default: our own)")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--duration", type=int, default=10, help="seconds per page (max 60)")
     parser.add_argument("--max-requests", type=int, default=20000, help="python client bound")
@@ -171,36 +250,53 @@ def main() -> None:
     client = args.client
     if client == "auto":
         client = "wrk" if shutil.which("wrk") else "python"
+    bounds = (client, args.connections, duration, args.max_requests)
 
-    proc = None
+    runs: dict[str, dict] = {}
+    started = load()
     if args.url:
         base = args.url.rstrip("/")
         if urlsplit(base).hostname not in LOOPBACK:
             parser.error("loopback only: use 127.0.0.1, localhost or ::1")
+        server = f"the server at {base}"
+        runs["as served"] = measure(base, *bounds)
     else:
-        var = args.var or Path(tempfile.mkdtemp(prefix="retrocel-bench-"))
-        env = prepare(var)
-        port = free_port()
-        proc = start_gunicorn(env, port, args.workers)
-        base = f"http://127.0.0.1:{port}"
-    try:
-        print(f"# {client} client, {args.connections} connections, {duration} s per page, "
-              f"gunicorn {args.workers} sync workers, {os.cpu_count()} CPUs, {base}")  # fmt: skip
-        print(f"{'page':<15} {'requests':>8} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} "
-              f"{'p99 ms':>8} {'max ms':>8} {'errors':>6}")  # fmt: skip
-        for label, path in PAGES:
-            url = base + path
-            run_threads(url, 2, 1, 20)  # warm-up: templates, caches, connections
-            if client == "wrk":
-                r = run_wrk(url, args.connections, duration)
-            else:
-                r = run_threads(url, args.connections, duration, args.max_requests)
-            print(f"{label:<15} {r['requests']:>8} {r['rps']:>8.1f} {r['p50']:>8.1f} "
-                  f"{r['p95']:>8.1f} {r['p99']:>8.1f} {r['max']:>8.1f} {r['errors']:>6}")  # fmt: skip
-    finally:
-        if proc is not None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=20)
+        redis_proc, cache_url = (None, args.cache_url) if args.cache_url else start_redis()
+        try:
+            var = args.var or Path(tempfile.mkdtemp(prefix="retrocel-bench-"))
+            env = dict(prepare(var, cache_url), CONN_MAX_AGE="60")
+            kind = "sync" if args.threads == 1 else f"gthread x{args.threads}"
+            server = f"gunicorn {args.workers} {kind} workers, cache {cache_url}"
+            for mode, seconds in (("uncached", "0"), ("cached", "600")):
+                port = free_port()
+                proc = start_gunicorn(
+                    dict(env, PAGE_CACHE_SECONDS=seconds), port, args.workers, args.threads
+                )
+                try:
+                    runs[mode] = measure(f"http://127.0.0.1:{port}", *bounds)
+                finally:
+                    os.killpg(proc.pid, signal.SIGTERM)
+                    proc.wait(timeout=20)
+        finally:
+            if redis_proc is not None:
+                os.killpg(redis_proc.pid, signal.SIGTERM)
+                redis_proc.wait(timeout=20)
+
+    print(f"# {client} client, {args.connections} connections, {duration} s per page, {server}, "
+          f"{os.cpu_count()} CPUs; load average before {started}, after {load()}")  # fmt: skip
+    modes = list(runs)
+    head = f"{'page':<14}" + "".join(
+        f" | {m + ' req/s':>15} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'err':>4} {'cache':>5}"
+        for m in modes
+    )
+    print(head)
+    for label, _ in PAGES:
+        row = f"{label:<14}"
+        for m in modes:
+            r = runs[m][label]
+            row += (f" | {r['rps']:>15.1f} {r['p50']:>7.1f} {r['p95']:>7.1f} {r['p99']:>7.1f} "
+                    f"{r['errors']:>4} {r['cache']:>5}")  # fmt: skip
+        print(row)
 
 
 if __name__ == "__main__":
