@@ -225,3 +225,22 @@ def test_unrelated_writes_leave_the_cache_alone(
         EntryFactory.build  # noqa: B018 (no write)
         ShopperFactory()  # a new shopper shows on no cached page
     assert client.get("/styles/")["X-Page-Cache"] == "hit"
+
+
+def test_manual_invalidation_command(page_cache, storefront) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    client = Client()
+    client.get("/products/")
+    type(storefront.product).objects.filter(pk=storefront.product.pk).update(
+        summary="Changed behind our back."
+    )
+    assert "Changed behind our back." not in client.get("/products/").content.decode()
+    out = StringIO()
+    call_command("pagecache_invalidate", stdout=out)
+    assert out.getvalue() == "Page cache invalidated.\n"
+    response = client.get("/products/")
+    assert response["X-Page-Cache"] == "miss"
+    assert "Changed behind our back." in response.content.decode()
