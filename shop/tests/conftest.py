@@ -88,6 +88,9 @@ def storefront(db):  # type: ignore[no-untyped-def]
     the styles gallery with one style, the gallery page with one public entry."""
     from types import SimpleNamespace
 
+    from django.conf import settings
+    from wagtail.models import Locale, Page
+
     from catalog.models import MockupKind, ProductIndexPage, ProductPage
     from catalog.tests.factories import (
         PrintSpecFactory,
@@ -101,6 +104,11 @@ def storefront(db):  # type: ignore[no-untyped-def]
     from styling.models import StyleIndexPage
     from styling.tests.factories import StyleFactory
 
+    # Wagtail's root page and locale come from its migrations; a transactional test's flush
+    # removes them, so put them back for a browser test that follows one.
+    Locale.objects.get_or_create(language_code=settings.LANGUAGE_CODE.split("-")[0])
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root"))
     home = seed_site()
     index = ProductIndexPage(title="Products", slug="products")
     home.add_child(instance=index)
