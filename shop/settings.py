@@ -145,6 +145,8 @@ CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
 # private to a process (locmem, dummy) or to a host (file) would let each gunicorn worker count
 # its own rate limits and keep serving pages an editor changed on another process, so
 # production refuses to start with one (fail closed, like the secrets above).
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "shop.cache.RedisCache"  # one Redis client per pool
 _PROCESS_LOCAL_CACHES = ("locmem.LocMemCache", "dummy.DummyCache")
 CACHE_IS_SHARED = not CACHES["default"]["BACKEND"].endswith(_PROCESS_LOCAL_CACHES)
 if PRODUCTION and not (

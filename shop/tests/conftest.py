@@ -69,7 +69,7 @@ def page_cache(settings, redis_url: str) -> Iterator[object]:  # type: ignore[no
     settings.CACHES = {
         **settings.CACHES,
         "pages": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "shop.cache.RedisCache",  # what settings make of a redis:// CACHE_URL
             "LOCATION": redis_url,
             "KEY_PREFIX": prefix,
         },

@@ -77,7 +77,7 @@ def test_production_keeps_database_connections_and_caches_pages() -> None:
         capture_output=True, text=True, timeout=60,
     )  # fmt: skip
     assert result.stdout.split() == [
-        "60", "True", "600", "django.core.cache.backends.redis.RedisCache"
+        "60", "True", "600", "shop.cache.RedisCache"
     ], result.stderr  # fmt: skip
 
 
