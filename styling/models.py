@@ -254,6 +254,3 @@ class Design(models.Model):
 
         spec = self.variant.print_spec
         return TIER_WORDS[quality_tier(self.effective_dpi, spec.min_dpi, spec.recommended_dpi)]
-
-
-from styling.pages import StyleIndexPage  # noqa: E402,F401  (page model lives in pages.py)

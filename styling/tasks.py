@@ -1,4 +1,4 @@
-"""Celery tasks of the styling app: thin wrappers that take ids and call ``styling.services``."""
+"""Celery tasks of the styling app: thin wrappers that take ids and call ``styling.jobs``."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from dataclasses import asdict
 
 from celery import shared_task
 
-from styling import retention, services
+from styling import retention
 from styling.exceptions import TransientStylingError
+from styling.jobs import watchdog, worker
 
 #: Transient failures are retried with exponential backoff (2 s, 4 s, 8 s) this many times.
 STYLIZE_MAX_RETRIES = 3
@@ -26,11 +27,10 @@ STYLIZE_MAX_RETRIES = 3
 def gpu_stylize(self, job_id: str) -> str:  # type: ignore[no-untyped-def]
     """Run styling job ``job_id`` (idempotent: a job that is not queued is left alone)."""
     try:
-        job = services.run_job(job_id=job_id, task_id=self.request.id or "")
+        job = worker.run_job(job_id=job_id, task_id=self.request.id or "")
     except TransientStylingError as exc:
         if self.request.retries >= STYLIZE_MAX_RETRIES:
-            job = services.StylingJob.objects.get(pk=job_id)
-            services.fail_job(job, services.UNEXPECTED)
+            job = worker.give_up(job_id)
             return job.status
         raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 1))
     return job.status
@@ -38,8 +38,8 @@ def gpu_stylize(self, job_id: str) -> str:  # type: ignore[no-untyped-def]
 
 @shared_task(name="styling.watchdog_sweep")
 def watchdog_sweep() -> dict[str, list[str]]:
-    """Periodic: re-queue or fail jobs whose worker died (see ``services.watchdog_sweep``)."""
-    return asdict(services.watchdog_sweep())
+    """Periodic: re-queue or fail jobs whose worker died (see ``styling.jobs.watchdog``)."""
+    return asdict(watchdog.watchdog_sweep())
 
 
 @shared_task(name="styling.housekeeping")

@@ -101,7 +101,7 @@ def storefront(db):  # type: ignore[no-untyped-def]
     from shop.seed import seed_site
     from showcase.models import GalleryPage
     from showcase.tests.factories import EntryFactory
-    from styling.models import StyleIndexPage
+    from styling.pages import StyleIndexPage
     from styling.tests.factories import StyleFactory
 
     # Wagtail's root page and locale come from its migrations; a transactional test's flush

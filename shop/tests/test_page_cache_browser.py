@@ -13,7 +13,7 @@ from django.contrib.staticfiles.handlers import StaticFilesHandler
 from django.test.testcases import LiveServerThread
 
 from catalog.services import refresh_variant_mockups
-from shop.testing.browser import CHROMIUM, chromium
+from devkit.browser import CHROMIUM, chromium
 from styling import curation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
