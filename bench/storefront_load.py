@@ -65,12 +65,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def prepare(var: Path, cache_url: str) -> dict[str, str]:
+def prepare(var: Path, cache_url: str, *, seed: bool = True) -> dict[str, str]:
     env = dict(
         os.environ, RETROCEL_VAR_DIR=str(var), DJANGO_DEBUG="0", LOG_LEVEL="WARNING",
         CACHE_URL=cache_url,
     )  # fmt: skip
     py = sys.executable
+    if not seed:
+        return env
     subprocess.run([py, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([py, "manage.py", "seed_demo"], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL)  # fmt: skip
@@ -245,6 +247,9 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=10, help="seconds per page (max 60)")
     parser.add_argument("--max-requests", type=int, default=20000, help="python client bound")
     parser.add_argument("--client", choices=["auto", "wrk", "python"], default="auto")
+    parser.add_argument(
+        "--no-seed", action="store_true", help="--var is already migrated and seeded: serve it"
+    )
     args = parser.parse_args()
     duration = min(max(args.duration, 1), 60)
     client = args.client
@@ -264,7 +269,7 @@ def main() -> None:
         redis_proc, cache_url = (None, args.cache_url) if args.cache_url else start_redis()
         try:
             var = args.var or Path(tempfile.mkdtemp(prefix="retrocel-bench-"))
-            env = dict(prepare(var, cache_url), CONN_MAX_AGE="60")
+            env = dict(prepare(var, cache_url, seed=not args.no_seed), CONN_MAX_AGE="60")
             kind = "sync" if args.threads == 1 else f"gthread x{args.threads}"
             server = f"gunicorn {args.workers} {kind} workers, cache {cache_url}"
             for mode, seconds in (("uncached", "0"), ("cached", "600")):
