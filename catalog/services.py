@@ -13,6 +13,7 @@ from catalog.mockup_templates import TemplateArt
 from catalog.mockups import cached_mockup, image_sha256
 from catalog.models import MockupTemplate, PrintSpec, Variant
 from catalog.sample_art import house_design
+from shop import pagecache
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +79,7 @@ def refresh_variant_mockups(*, variant_ids: list[int] | None = None) -> int:
         name, key = cached_mockup(design, spec, design_sha=image_sha256(design))
         if variant.mockup_key != key or variant.mockup.name != name:
             Variant.objects.filter(pk=variant.pk).update(mockup=name, mockup_key=key)
+            pagecache.changed()
             changed += 1
     log.info("refreshed %d variant mockups", changed)
     return changed

@@ -92,6 +92,9 @@ MIDDLEWARE = [
     "shop.middleware.HealthCheckMiddleware",
     "shop.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Anonymous storefront pages from the shared cache, before the rest does any work
+    # (see "Storefront at scale" below and shop/pagecache/middleware.py).
+    "shop.pagecache.middleware.PageCacheMiddleware",
     "shop.ratelimits.RateLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -132,7 +135,6 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'retrocel.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file, not :memory:, so a Celery worker subprocess can share the test database.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-retrocel.sqlite3")}
@@ -140,6 +142,43 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://")}
+
+# --- Storefront at scale (issue 18 part 4): shared cache, page cache, persistent connections ---
+# Rate-limit counters (shop.ratelimits) and the page cache's entries and generation tokens
+# live in the default cache, so every web and worker process must see the same one. A cache
+# private to a process (locmem, dummy) or to a host (file) would let each gunicorn worker count
+# its own rate limits and keep serving pages an editor changed on another process, so
+# production refuses to start with one (fail closed, like the secrets above).
+if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
+    CACHES["default"]["BACKEND"] = "shop.cache.RedisCache"  # one Redis client per pool
+_PROCESS_LOCAL_CACHES = ("locmem.LocMemCache", "dummy.DummyCache")
+CACHE_IS_SHARED = not CACHES["default"]["BACKEND"].endswith(_PROCESS_LOCAL_CACHES)
+if PRODUCTION and not (
+    CACHE_IS_SHARED and not CACHES["default"]["BACKEND"].endswith("filebased.FileBasedCache")
+):
+    raise ImproperlyConfigured(
+        "CACHE_URL must name a cache every host shares (redis://host:6379/1) in production: "
+        "rate limits and the page cache live there"
+    )
+# Anonymous GETs of Wagtail pages and the gallery listing are answered from the default cache
+# (shop.pagecache) for at most this many seconds; any content change invalidates them at once.
+# On by default only with a cache processes share (0 = off: the embedded locmem default).
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600 if CACHE_IS_SHARED else 0)
+PAGE_CACHE_ALIAS = "default"
+# Paths never looked up (they are never cached; this only saves the cache round trip).
+PAGE_CACHE_SKIP_PREFIXES = [
+    "/static/", "/media/", "/cms/", "/django-admin/", "/documents/", "/accounts/", "/create/",
+    "/cart/", "/checkout/", "/orders/", "/vendor/", "/stripe/", "/healthz/",
+]  # fmt: skip
+# Cookies that do not change a cached page (cached pages hold no CSRF token); any other cookie
+# (the session: sign-in, cart, messages) makes the request render for itself.
+PAGE_CACHE_IGNORED_COOKIES = env.list("PAGE_CACHE_IGNORED_COOKIES", default=["csrftoken"])
+# Persistent database connections (PostgreSQL in production): a connection per worker thread,
+# kept for CONN_MAX_AGE seconds and checked before reuse, instead of a new one per request.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
+# Sessions stay in the database (Django's default engine), which every process shares.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Media and static -----------------------------------------------------------------------------
 STATIC_URL = "/static/"

@@ -17,6 +17,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from shop import pagecache
 from showcase.exceptions import EntryHidden, NotAllowed, NotPublishable
 from showcase.models import CAPTION_MAX, TITLE_MAX, Entry, Like, Report, ReportReason
 from styling.models import Design, JobStatus
@@ -86,6 +87,7 @@ def unpublish(*, user: Any, entry: Entry) -> None:
     if user is None or entry.owner_id != user.pk:
         raise NotAllowed("That gallery entry is not yours.")
     Entry.objects.filter(pk=entry.pk).update(is_published=False)
+    pagecache.changed()
 
 
 def like(*, user: Any, entry: Entry) -> bool:
@@ -98,6 +100,7 @@ def like(*, user: Any, entry: Entry) -> bool:
         with transaction.atomic():
             Like.objects.create(entry=entry, user=user)
             Entry.objects.filter(pk=entry.pk).update(like_count=F("like_count") + 1)
+            pagecache.changed(pagecache.LIKES)
     except IntegrityError:  # the unique constraint: one like per shopper
         return False
     return True
@@ -112,6 +115,7 @@ def unlike(*, user: Any, entry: Entry) -> bool:
             Entry.objects.filter(pk=entry.pk, like_count__gt=0).update(
                 like_count=F("like_count") - 1
             )
+            pagecache.changed(pagecache.LIKES)
     return bool(deleted)
 
 
@@ -129,14 +133,18 @@ def hide(*, entry: Entry, note: str = "") -> bool:
         is_hidden=True, hidden_at=timezone.now(), moderation_note=note[:300]
     )
     if hidden:
+        pagecache.changed()
         transaction.on_commit(lambda: _tell_owner_hidden(entry.pk))
     return bool(hidden)
 
 
 def unhide(*, entry: Entry) -> bool:
-    return bool(
-        Entry.objects.filter(pk=entry.pk, is_hidden=True).update(is_hidden=False, hidden_at=None)
+    shown = Entry.objects.filter(pk=entry.pk, is_hidden=True).update(
+        is_hidden=False, hidden_at=None
     )
+    if shown:
+        pagecache.changed()
+    return bool(shown)
 
 
 def _tell_owner_hidden(entry_id: Any) -> None:

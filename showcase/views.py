@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from PIL import Image
 
+from shop import pagecache
 from showcase import selectors, services, wallpapers
 from showcase.exceptions import GalleryError
 from showcase.forms import PublishForm, ReportForm
@@ -50,6 +51,7 @@ def listing_context(request: HttpRequest) -> dict[str, Any]:
 
 
 @require_GET
+@pagecache.cache_for_anonymous(query=("sort", "style", "page"), scopes=(pagecache.LIKES,))
 def gallery(request: HttpRequest) -> HttpResponse:
     """``/gallery/``: the editors' ``GalleryPage`` when there is a live one, else a plain title."""
     page = GalleryPage.objects.live().first()

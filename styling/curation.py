@@ -27,6 +27,7 @@ from PIL import Image
 from ml.imageio import ImageRejected, open_image
 from ml.styles import BUILTIN_STYLES, StyleSpec, WeightsRejected, load_style, verify_weights
 from ml.weights import sha256_file
+from shop import pagecache
 from shop.media import local_copy, save_committed
 from styling.engine import load_stylizer, paint_palette, palette_json
 from styling.jobs.dispatch import enqueue_samples
@@ -229,6 +230,7 @@ def generate_samples(*, style_id: int) -> str:
     fresh = Style.objects.filter(pk=style_id).first()
     if fresh is not None and source_key(fresh) == key:
         set_samples_status(style_id, SamplesStatus.DONE, samples_error="", palette=palette)
+        pagecache.changed()  # the palette (samples themselves are saved rows: signals)
         return "done"
     set_samples_status(style_id, SamplesStatus.QUEUED)
     return "stale"

@@ -20,6 +20,7 @@ PROD_ENV = {
     "STRIPE_SECRET_KEY": "sk_live_deploycheck",
     "STRIPE_PUBLISHABLE_KEY": "pk_live_deploycheck",
     "STRIPE_WEBHOOK_SECRET": "whsec_deploycheck",
+    "CACHE_URL": "redis://127.0.0.1:6379/1",
 }
 
 
@@ -52,6 +53,32 @@ def test_production_refuses_to_start_without_secret_key() -> None:
     result = run_manage("check", env=env)
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize("cache_url", [None, "locmemcache://", "filecache:///tmp/retrocel-cache"])
+def test_production_refuses_a_cache_other_processes_cannot_see(cache_url: str | None) -> None:
+    env = {k: v for k, v in PROD_ENV.items() if k != "CACHE_URL"}
+    if cache_url is not None:
+        env["CACHE_URL"] = cache_url
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "CACHE_URL must name a cache every host shares" in result.stderr
+
+
+def test_production_keeps_database_connections_and_caches_pages() -> None:
+    code = (
+        "from django.conf import settings as s; d = s.DATABASES['default'];"
+        "print(d['CONN_MAX_AGE'], d['CONN_HEALTH_CHECKS'], s.PAGE_CACHE_SECONDS,"
+        " s.CACHES['default']['BACKEND'])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {code}"],
+        cwd=BASE_DIR, env={**os.environ, **PROD_ENV, "DJANGO_SETTINGS_MODULE": "shop.settings"},
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert result.stdout.split() == [
+        "60", "True", "600", "shop.cache.RedisCache"
+    ], result.stderr  # fmt: skip
 
 
 def test_production_is_not_debug_and_cookies_are_secure() -> None:
