@@ -37,7 +37,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from ml.classical import face_features, ink, marks, regions
+from ml.classical import face_features, ink, regions
 from ml.classical import faces as facemod
 from ml.classical.print_edges import CelLayers, labels_from_paint
 from ml.color import oklab_to_srgb, srgb_to_oklab
@@ -190,21 +190,19 @@ def render(
     """Analysis-size paint (H, W, 3 Oklab) and ink coverage (H, W) for an sRGB (H, W, 3) picture."""
     lab = _to_oklab(rgb)
     smooth = regions.edge_aware_smooth(lab, unit)
-    texture = regions.texture_map(lab[..., 0], unit)
-    stripes = marks.dark_marks(smooth, texture, unit)
-    smooth = marks.fill_marks(smooth, stripes, unit)
-    smooth = regions.calm_texture(smooth, texture, unit)
+    flat = regions.mean_shift(rgb, unit)
     report(0.25)
     found = facemod.drawable(facemod.detect_faces(rgb, unit), rgb.shape[:2]) if params.faces else []
-    clusters = regions.colour_clusters(smooth, params.colours)
-    clusters = regions.smooth_labels(clusters, params.colours, int(round(5 * unit)))
-    reg, _ = regions.connected_regions(clusters, params.colours)
-    area = reg.size
-    min_area = max(8, int(area * (0.002 - 0.0017 * params.detail)))
+    clusters = regions.colour_clusters(flat, params.colours, lightness_weight=1.0)
+    clusters = regions.smooth_labels(clusters, params.colours, max(3, int(round(5 * unit))))
+    reg, n = regions.connected_regions(clusters, params.colours)
+    # Join first, absorb after: along a gradient the clusters dither into many small pieces,
+    # and absorbing those before they are joined would erase a stripe or a face's markings.
+    reg, n = regions.merge_similar(reg, n, flat, threshold=0.045)
+    min_area = max(8, int(reg.size * (0.0008 - 0.0007 * params.detail)))
     reg, n = regions.compact_ids(regions.absorb_small(reg, min_area))
-    reg, n = regions.merge_similar(reg, n, smooth, threshold=0.055)
     face = facemod.face_mask(reg.shape, found)
-    skin = facemod.skin_mask(smooth, found) if found else None
+    skin = facemod.skin_mask(flat, found) if found else None
     if skin is not None:
         reg = np.where(skin, n, reg)
         reg, n = regions.compact_ids(reg)
@@ -223,6 +221,7 @@ def render(
     coverage = np.zeros(reg.shape, dtype=np.float32)
     if params.line_weight > 0:
         strength = ink.boundary_strength(reg, paint, 0.02, 0.09)
+        strength *= ink.edge_support(smooth, unit)
         border = cv2.dilate(regions.boundaries(reg).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
         inside = ink.interior_features(
             smooth[..., 0], unit, exclude=border | (face > 0.05), min_length=28 * unit
@@ -247,7 +246,6 @@ def render(
         coverage = ink.drop_fragments(coverage, min_area=max(4.0, 12 * unit * unit))
         if found:  # drawn on purpose, after the speck filter
             coverage = np.maximum(coverage, face_features.feature_ink(smooth[..., 0], found))
-        coverage = np.maximum(coverage, marks.mark_coverage(stripes, unit))
     return paint, coverage
 
 
@@ -281,7 +279,18 @@ def _tones(
     tones = np.zeros(reg.shape, dtype=np.int32)
     tones[dev < -0.05] = 1
     tones[(dev > 0.07) & (face < 0.5)] = 2
+    # Only big areas carry a cel shadow or highlight: on a small patch the second tone is a
+    # dark or light speck, which reads as dirt, not as light.
+    big = np.bincount(reg.ravel(), minlength=n) >= 0.004 * reg.size
+    tones[~big[reg]] = 0
     tones = regions.smooth_labels(tones, 3, int(round(9 * unit)))
+    for t in (1, 2):
+        count, pieces, stats, _ = cv2.connectedComponentsWithStats(
+            (tones == t).astype(np.uint8), connectivity=8
+        )
+        small = stats[:, cv2.CC_STAT_AREA] < 0.001 * reg.size
+        small[0] = False
+        tones[small[pieces]] = 0
     return tones
 
 
