@@ -3,17 +3,21 @@
 What makes that look, and the step that makes it here:
 
 1. large flat paint regions that follow objects, not texture
-   (:mod:`ml.classical.regions`: bilateral smoothing, colour clusters split
-   into connected regions, small pieces absorbed by their neighbours);
-2. cel shading: each region painted in two or three tones (base, a
-   hard-edged shadow shape, a highlight) placed where the photo's
-   large-scale lighting is darker or brighter than the region's average;
+   (:mod:`ml.classical.regions`: a mean-shift filter flattens foliage, fur,
+   stone and gravel into a few patches but keeps anything that stands apart
+   in colour, a trunk, a window, a tiger's stripes; colour clusters split
+   into connected regions, similar neighbours joined, small pieces absorbed
+   unless they stand out like an eye or a nostril);
+2. cel shading: big regions painted in two or three tones (base, a
+   hard-edged shadow shape one clear step darker in the same hue, a
+   highlight) placed where the photo's large-scale lighting is darker or
+   brighter than the region's average;
 3. big smooth low-texture regions (sky, walls, water) painted as a soft
    gradient wash fitted to the photo instead of a flat fill, so no banding;
-4. ink only on region boundaries (weight from the paint contrast) and on long
-   isolated interior edges, never on texture (:mod:`ml.classical.ink`); the
-   dark stripes or locks of a one-colour warm coat are cut out before the coat
-   is calmed and come back as solid ink shapes (:mod:`ml.classical.marks`);
+4. ink only on region boundaries that lie on a sharp photo edge (weight from
+   the paint contrast; in texture only clear contrast is inked, so a painted
+   background has no outlines) and on long isolated interior edges
+   (:mod:`ml.classical.ink`);
 5. faces found by OpenCV's bundled cascade (large enough to redraw) get their
    skin as one region in two tones and stroke-drawn brows, eyes, nose and
    mouth (:mod:`ml.classical.faces`, :mod:`ml.classical.face_features`);
@@ -78,7 +82,7 @@ class AnimeCelParams:
     detail: float = 0.5
     line_weight: float = 1.0
     shading: float = 0.8
-    saturation: float = 1.1
+    saturation: float = 1.25
     grain: float = 0.35
     faces: int = 1
 
@@ -200,7 +204,12 @@ def render(
     # and absorbing those before they are joined would erase a stripe or a face's markings.
     reg, n = regions.merge_similar(reg, n, flat, threshold=0.045)
     min_area = max(8, int(reg.size * (0.0008 - 0.0007 * params.detail)))
-    reg, n = regions.compact_ids(regions.absorb_small(reg, min_area))
+    texture = regions.texture_map(lab[..., 0], unit)
+    keep = regions.standout(reg, n, flat[..., 0], unit)
+    # ...but not in texture, where a dark gap between leaves or a grain of rock stands out too.
+    keep &= regions.region_means(reg, n, texture[..., None])[:, 0] < 0.4
+    keep &= np.bincount(reg.ravel(), minlength=n) >= max(4.0, 12 * unit * unit)
+    reg, n = regions.compact_ids(regions.absorb_small(reg, min_area, keep))
     face = facemod.face_mask(reg.shape, found)
     skin = facemod.skin_mask(flat, found) if found else None
     if skin is not None:
@@ -220,7 +229,10 @@ def render(
 
     coverage = np.zeros(reg.shape, dtype=np.float32)
     if params.line_weight > 0:
-        strength = ink.boundary_strength(reg, paint, 0.02, 0.09)
+        # In texture (foliage, fur, rock, gravel) only borders of clear contrast are inked: a
+        # painted background has no outlines, and patches of a calmed texture are not objects.
+        strength = ink.boundary_strength(reg, paint, 0.02, 0.09) * (1 - texture)
+        strength += ink.boundary_strength(reg, paint, 0.12, 0.2) * texture
         strength *= ink.edge_support(smooth, unit)
         border = cv2.dilate(regions.boundaries(reg).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
         inside = ink.interior_features(
@@ -305,10 +317,20 @@ def _paint(
     tone_mean[counts == 0] = np.repeat(region_mean, 3, axis=0)[counts == 0]
     base = np.repeat(region_mean, 3, axis=0)
     colours = base + params.shading * (tone_mean - base)
-    # Make the tones read as cel paint: shadows a clear step darker and cooler, highlights warmer.
+    # A cel shadow is one clear step darker than the region's lit paint, not the photo's
+    # darkest corner (eye sockets, a fold): deeper than that it reads as a dark mask on a face;
+    # and it keeps the lit paint's hue (a greyed shadow on skin reads as dirt or a bruise).
     tone_of = np.tile(np.arange(3), n)
-    colours[tone_of == 1, 0] -= 0.03 * params.shading
-    colours[tone_of == 1, 2] -= 0.02 * params.shading
+    lit = np.repeat(colours[0::3], 3, axis=0)
+    step = colours[:, 0] - lit[:, 0]
+    limits = {1: (-0.07 * params.shading, 0.0), 2: (0.0, 0.07)}
+    for t, (lo, hi) in limits.items():
+        sel = tone_of == t
+        colours[sel, 0] = lit[sel, 0] + np.clip(step[sel], lo, hi)
+        colours[sel, 1:] = lit[sel, 1:] + 0.3 * (colours[sel, 1:] - lit[sel, 1:])
+    # Make the tones read as cel paint: shadows a clear step darker and cooler, highlights warmer.
+    colours[tone_of == 1, 0] -= 0.02 * params.shading
+    colours[tone_of == 1, 2] -= 0.012 * params.shading
     colours[tone_of == 1, 1] += 0.006 * params.shading
     colours[tone_of == 2, 0] += 0.03 * params.shading
     colours[tone_of == 2, 2] += 0.015 * params.shading
@@ -324,7 +346,7 @@ def _grade(lab: np.ndarray, params: AnimeCelParams) -> np.ndarray:
     cool = np.clip((0.5 - lightness) / 0.5, 0, 1)
     out[..., 1] += 0.006 * warm + 0.004 * cool
     out[..., 2] += 0.018 * warm - 0.022 * cool
-    out[..., 0] = 0.08 + 0.9 * lightness
+    out[..., 0] = 0.05 + 0.94 * lightness
     return out
 
 

@@ -109,8 +109,8 @@ def skin_mask(smooth_lab: np.ndarray, faces: list[Face]) -> np.ndarray:
             ellipse,
             # From just under the box's top (the cascade's box reaches into a hat or hair
             # line) to below the chin.
-            (f.x + f.w // 2, f.y + int(f.h * 0.6)),
-            (int(f.w * 0.45), int(f.h * 0.52)),
+            (f.x + f.w // 2, f.y + int(f.h * 0.57)),
+            (int(f.w * 0.45), int(f.h * 0.57)),
             0, 0, 360, 1, -1,
         )  # fmt: skip
         # Hue decides; only far darker pixels (hair, a hat's shadow) are refused on lightness.
@@ -158,7 +158,7 @@ def skin_shadow(lightness: np.ndarray, skin: np.ndarray, faces: list[Face]) -> n
         np.where(skin, lightness, 0).astype(np.float32), (0, 0), max(4.0, width / 6)
     )
     around /= np.maximum(inside, 1e-3)
-    shadow = ((light < around - 0.03) & skin).astype(np.float32)
+    shadow = ((light < around - 0.04) & skin).astype(np.float32)
     shadow = cv2.GaussianBlur(shadow, (0, 0), max(1.5, width / 60)) > 0.5
     shadow &= skin
     least = 0.012 * skin.sum()

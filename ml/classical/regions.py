@@ -2,10 +2,11 @@
 
 A cel painter fills whole objects with one paint, so the renderer needs
 regions that follow objects, not the photo's texture. Clustering colours
-alone gives posterized texture (every leaf its own blob); here clusters are
-only the seed: their connected pieces become regions, and pieces smaller
-than ``min_area`` are absorbed into the nearest large region, so foliage,
-gravel and fur become one paint area with the colour of the whole.
+alone gives posterized texture (every leaf its own blob); here the picture is
+first flattened by mean shift (:func:`mean_shift`), and clusters are only the
+seed: their connected pieces become regions, similar neighbours are joined and
+pieces smaller than ``min_area`` are absorbed into the nearest large region,
+so foliage, gravel and fur become a few paint areas.
 
 Everything is numpy/OpenCV on one analysis-size picture (about 1024 px), so
 the cost and the look do not depend on the print resolution.
@@ -78,13 +79,6 @@ def texture_map(lightness: np.ndarray, unit: float) -> np.ndarray:
     return cv2.GaussianBlur(t, (0, 0), 4 * unit)
 
 
-def calm_texture(lab: np.ndarray, texture: np.ndarray, unit: float) -> np.ndarray:
-    """Blur textured areas into a smooth field so they become one paint area, not blotches."""
-    heavy = cv2.GaussianBlur(lab, (0, 0), 4 * unit)
-    t = texture[..., None]
-    return (lab * (1 - t) + heavy * t).astype(np.float32)
-
-
 def colour_clusters(
     lab: np.ndarray, k: int, lightness_weight: float = 0.7, chroma_weight: float = 2.0
 ) -> np.ndarray:
@@ -130,14 +124,19 @@ def connected_regions(clusters: np.ndarray, k: int) -> tuple[np.ndarray, int]:
     return regions, total
 
 
-def absorb_small(regions: np.ndarray, min_area: int) -> np.ndarray:
+def absorb_small(regions: np.ndarray, min_area: int, keep: np.ndarray | None = None) -> np.ndarray:
     """Give every pixel of a region smaller than ``min_area`` the id of the nearest large region.
 
-    One distance transform (OpenCV's labelled Voronoi) does it for all small
-    regions at once, so the cost does not grow with the number of specks.
+    ``keep`` (bool per region id) spares small regions a painter would keep
+    (an eye, a nostril, a glint). One distance transform (OpenCV's labelled
+    Voronoi) does it for all small regions at once, so the cost does not grow
+    with the number of specks.
     """
     areas = np.bincount(regions.ravel())
-    small = areas[regions] < min_area
+    small_id = areas < min_area
+    if keep is not None:
+        small_id &= ~keep[: len(small_id)]
+    small = small_id[regions]
     if not small.any() or small.all():
         return regions
     _, nearest = cv2.distanceTransformWithLabels(
@@ -147,6 +146,17 @@ def absorb_small(regions: np.ndarray, min_area: int) -> np.ndarray:
     lut = np.zeros(int(nearest.max()) + 1, dtype=np.int32)
     lut[nearest[keep]] = regions[keep]
     return lut[nearest]
+
+
+def standout(regions: np.ndarray, n: int, lightness: np.ndarray, unit: float) -> np.ndarray:
+    """Bool per region: clearly darker or lighter than what surrounds it (about 8 px at 1024).
+
+    Eyes, nostrils, a mouth, a glint on glass: small, but what a face or an
+    object is recognised by, so they survive :func:`absorb_small`.
+    """
+    around = cv2.GaussianBlur(lightness, (0, 0), max(1.5, 8 * unit))
+    diff = region_means(regions, n, (lightness - around)[..., None])[:, 0]
+    return np.abs(diff) > 0.09
 
 
 def compact_ids(regions: np.ndarray) -> tuple[np.ndarray, int]:
