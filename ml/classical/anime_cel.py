@@ -340,6 +340,12 @@ def _paint(
 def _grade(lab: np.ndarray, params: AnimeCelParams) -> np.ndarray:
     """The 90s palette on Oklab paint: lifted blacks, warm lights, cool darks, gentle chroma."""
     out = lab.copy()
+    # A dull photo (overcast street, grey beach) makes dull paint; a background painter works
+    # from a full range. Stretch the paint's lightness part of the way to it (robust ends).
+    lo, hi = np.percentile(out[..., 0], (1, 99))
+    if hi - lo > 0.05:
+        full = 0.12 + (out[..., 0] - lo) * (0.85 / (hi - lo))
+        out[..., 0] += 0.6 * (np.clip(full, 0.0, 1.0) - out[..., 0])
     lightness = out[..., 0]
     out[..., 1:] *= params.saturation
     warm = np.clip((lightness - 0.55) / 0.45, 0, 1)
