@@ -233,12 +233,6 @@ def render(
         # painted background has no outlines, and patches of a calmed texture are not objects.
         strength = ink.boundary_strength(reg, paint, 0.02, 0.09) * (1 - texture)
         strength += ink.boundary_strength(reg, paint, 0.12, 0.2) * texture
-        # Between two patches of a crowd of paint borders (a leafy bush, dappled light)
-        # nothing is inked; the outline of a trunk or an animal against it (a region that is
-        # not itself part of the crowd) still is.
-        busy = regions.region_means(reg, n, regions.busy_map(reg, unit)[..., None])[:, 0]
-        both = cv2.erode(busy[reg].astype(np.float32), np.ones((3, 3), np.uint8))
-        strength *= 1 - both
         strength *= ink.edge_support(smooth, unit)
         border = cv2.dilate(regions.boundaries(reg).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
         inside = ink.interior_features(

