@@ -344,7 +344,7 @@ def _grade(lab: np.ndarray, params: AnimeCelParams) -> np.ndarray:
     # from a full range. Stretch the paint's lightness part of the way to it (robust ends).
     lo, hi = np.percentile(out[..., 0], (1, 99))
     if hi - lo > 0.05:
-        full = 0.12 + (out[..., 0] - lo) * (0.85 / (hi - lo))
+        full = 0.26 + (out[..., 0] - lo) * (0.71 / (hi - lo))
         out[..., 0] += 0.6 * (np.clip(full, 0.0, 1.0) - out[..., 0])
     lightness = out[..., 0]
     out[..., 1:] *= params.saturation
@@ -352,7 +352,7 @@ def _grade(lab: np.ndarray, params: AnimeCelParams) -> np.ndarray:
     cool = np.clip((0.5 - lightness) / 0.5, 0, 1)
     out[..., 1] += 0.006 * warm + 0.004 * cool
     out[..., 2] += 0.018 * warm - 0.022 * cool
-    out[..., 0] = 0.05 + 0.94 * lightness
+    out[..., 0] = 0.08 + 0.9 * lightness
     return out
 
 
