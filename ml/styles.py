@@ -146,7 +146,9 @@ BUILTIN_STYLES: dict[str, BuiltinStyle] = {
         description="A 90s TV-anime frame: flat cel paint with hard shadow tones, clean ink on "
         "object boundaries, soft painted skies.",
         factory=_anime_cel,
-        version="2",  # 2: stripes and locks kept as ink on coats; two-tone skin, line features
+        # 2: stripes and locks kept as ink on coats; two-tone skin, line features.
+        # 3: mean-shift regions (structure kept), no ink on texture, softer same-hue shadows.
+        version="3",
     ),
 }
 

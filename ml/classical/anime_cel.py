@@ -3,17 +3,21 @@
 What makes that look, and the step that makes it here:
 
 1. large flat paint regions that follow objects, not texture
-   (:mod:`ml.classical.regions`: bilateral smoothing, colour clusters split
-   into connected regions, small pieces absorbed by their neighbours);
-2. cel shading: each region painted in two or three tones (base, a
-   hard-edged shadow shape, a highlight) placed where the photo's
-   large-scale lighting is darker or brighter than the region's average;
+   (:mod:`ml.classical.regions`: a mean-shift filter flattens foliage, fur,
+   stone and gravel into a few patches but keeps anything that stands apart
+   in colour, a trunk, a window, a tiger's stripes; colour clusters split
+   into connected regions, similar neighbours joined, small pieces absorbed
+   unless they stand out like an eye or a nostril);
+2. cel shading: big regions painted in two or three tones (base, a
+   hard-edged shadow shape one clear step darker in the same hue, a
+   highlight) placed where the photo's large-scale lighting is darker or
+   brighter than the region's average;
 3. big smooth low-texture regions (sky, walls, water) painted as a soft
    gradient wash fitted to the photo instead of a flat fill, so no banding;
-4. ink only on region boundaries (weight from the paint contrast) and on long
-   isolated interior edges, never on texture (:mod:`ml.classical.ink`); the
-   dark stripes or locks of a one-colour warm coat are cut out before the coat
-   is calmed and come back as solid ink shapes (:mod:`ml.classical.marks`);
+4. ink only on region boundaries that lie on a sharp photo edge (weight from
+   the paint contrast; in texture only clear contrast is inked, so a painted
+   background has no outlines) and on long isolated interior edges
+   (:mod:`ml.classical.ink`);
 5. faces found by OpenCV's bundled cascade (large enough to redraw) get their
    skin as one region in two tones and stroke-drawn brows, eyes, nose and
    mouth (:mod:`ml.classical.faces`, :mod:`ml.classical.face_features`);
@@ -37,7 +41,7 @@ import numpy as np
 import torch
 from PIL import Image
 
-from ml.classical import face_features, ink, marks, regions
+from ml.classical import face_features, ink, regions
 from ml.classical import faces as facemod
 from ml.classical.print_edges import CelLayers, labels_from_paint
 from ml.color import oklab_to_srgb, srgb_to_oklab
@@ -78,7 +82,7 @@ class AnimeCelParams:
     detail: float = 0.5
     line_weight: float = 1.0
     shading: float = 0.8
-    saturation: float = 1.1
+    saturation: float = 1.25
     grain: float = 0.35
     faces: int = 1
 
@@ -190,21 +194,24 @@ def render(
     """Analysis-size paint (H, W, 3 Oklab) and ink coverage (H, W) for an sRGB (H, W, 3) picture."""
     lab = _to_oklab(rgb)
     smooth = regions.edge_aware_smooth(lab, unit)
-    texture = regions.texture_map(lab[..., 0], unit)
-    stripes = marks.dark_marks(smooth, texture, unit)
-    smooth = marks.fill_marks(smooth, stripes, unit)
-    smooth = regions.calm_texture(smooth, texture, unit)
+    flat = regions.mean_shift(rgb, unit)
     report(0.25)
     found = facemod.drawable(facemod.detect_faces(rgb, unit), rgb.shape[:2]) if params.faces else []
-    clusters = regions.colour_clusters(smooth, params.colours)
-    clusters = regions.smooth_labels(clusters, params.colours, int(round(5 * unit)))
-    reg, _ = regions.connected_regions(clusters, params.colours)
-    area = reg.size
-    min_area = max(8, int(area * (0.002 - 0.0017 * params.detail)))
-    reg, n = regions.compact_ids(regions.absorb_small(reg, min_area))
-    reg, n = regions.merge_similar(reg, n, smooth, threshold=0.055)
+    clusters = regions.colour_clusters(flat, params.colours, lightness_weight=1.0)
+    clusters = regions.smooth_labels(clusters, params.colours, max(3, int(round(5 * unit))))
+    reg, n = regions.connected_regions(clusters, params.colours)
+    # Join first, absorb after: along a gradient the clusters dither into many small pieces,
+    # and absorbing those before they are joined would erase a stripe or a face's markings.
+    reg, n = regions.merge_similar(reg, n, flat, threshold=0.045)
+    min_area = max(8, int(reg.size * (0.0008 - 0.0007 * params.detail)))
+    texture = regions.texture_map(lab[..., 0], unit)
+    keep = regions.standout(reg, n, flat[..., 0], unit)
+    # ...but not in texture, where a dark gap between leaves or a grain of rock stands out too.
+    keep &= regions.region_means(reg, n, texture[..., None])[:, 0] < 0.4
+    keep &= np.bincount(reg.ravel(), minlength=n) >= max(4.0, 12 * unit * unit)
+    reg, n = regions.compact_ids(regions.absorb_small(reg, min_area, keep))
     face = facemod.face_mask(reg.shape, found)
-    skin = facemod.skin_mask(smooth, found) if found else None
+    skin = facemod.skin_mask(flat, found) if found else None
     if skin is not None:
         reg = np.where(skin, n, reg)
         reg, n = regions.compact_ids(reg)
@@ -222,7 +229,11 @@ def render(
 
     coverage = np.zeros(reg.shape, dtype=np.float32)
     if params.line_weight > 0:
-        strength = ink.boundary_strength(reg, paint, 0.02, 0.09)
+        # In texture (foliage, fur, rock, gravel) only borders of clear contrast are inked: a
+        # painted background has no outlines, and patches of a calmed texture are not objects.
+        strength = ink.boundary_strength(reg, paint, 0.02, 0.09) * (1 - texture)
+        strength += ink.boundary_strength(reg, paint, 0.12, 0.2) * texture
+        strength *= ink.edge_support(smooth, unit)
         border = cv2.dilate(regions.boundaries(reg).astype(np.uint8), np.ones((5, 5), np.uint8)) > 0
         inside = ink.interior_features(
             smooth[..., 0], unit, exclude=border | (face > 0.05), min_length=28 * unit
@@ -247,7 +258,6 @@ def render(
         coverage = ink.drop_fragments(coverage, min_area=max(4.0, 12 * unit * unit))
         if found:  # drawn on purpose, after the speck filter
             coverage = np.maximum(coverage, face_features.feature_ink(smooth[..., 0], found))
-        coverage = np.maximum(coverage, marks.mark_coverage(stripes, unit))
     return paint, coverage
 
 
@@ -281,7 +291,18 @@ def _tones(
     tones = np.zeros(reg.shape, dtype=np.int32)
     tones[dev < -0.05] = 1
     tones[(dev > 0.07) & (face < 0.5)] = 2
+    # Only big areas carry a cel shadow or highlight: on a small patch the second tone is a
+    # dark or light speck, which reads as dirt, not as light.
+    big = np.bincount(reg.ravel(), minlength=n) >= 0.004 * reg.size
+    tones[~big[reg]] = 0
     tones = regions.smooth_labels(tones, 3, int(round(9 * unit)))
+    for t in (1, 2):
+        count, pieces, stats, _ = cv2.connectedComponentsWithStats(
+            (tones == t).astype(np.uint8), connectivity=8
+        )
+        small = stats[:, cv2.CC_STAT_AREA] < 0.001 * reg.size
+        small[0] = False
+        tones[small[pieces]] = 0
     return tones
 
 
@@ -296,10 +317,20 @@ def _paint(
     tone_mean[counts == 0] = np.repeat(region_mean, 3, axis=0)[counts == 0]
     base = np.repeat(region_mean, 3, axis=0)
     colours = base + params.shading * (tone_mean - base)
-    # Make the tones read as cel paint: shadows a clear step darker and cooler, highlights warmer.
+    # A cel shadow is one clear step darker than the region's lit paint, not the photo's
+    # darkest corner (eye sockets, a fold): deeper than that it reads as a dark mask on a face;
+    # and it keeps the lit paint's hue (a greyed shadow on skin reads as dirt or a bruise).
     tone_of = np.tile(np.arange(3), n)
-    colours[tone_of == 1, 0] -= 0.03 * params.shading
-    colours[tone_of == 1, 2] -= 0.02 * params.shading
+    lit = np.repeat(colours[0::3], 3, axis=0)
+    step = colours[:, 0] - lit[:, 0]
+    limits = {1: (-0.07 * params.shading, 0.0), 2: (0.0, 0.07)}
+    for t, (lo, hi) in limits.items():
+        sel = tone_of == t
+        colours[sel, 0] = lit[sel, 0] + np.clip(step[sel], lo, hi)
+        colours[sel, 1:] = lit[sel, 1:] + 0.3 * (colours[sel, 1:] - lit[sel, 1:])
+    # Make the tones read as cel paint: shadows a clear step darker and cooler, highlights warmer.
+    colours[tone_of == 1, 0] -= 0.02 * params.shading
+    colours[tone_of == 1, 2] -= 0.012 * params.shading
     colours[tone_of == 1, 1] += 0.006 * params.shading
     colours[tone_of == 2, 0] += 0.03 * params.shading
     colours[tone_of == 2, 2] += 0.015 * params.shading
@@ -309,6 +340,12 @@ def _paint(
 def _grade(lab: np.ndarray, params: AnimeCelParams) -> np.ndarray:
     """The 90s palette on Oklab paint: lifted blacks, warm lights, cool darks, gentle chroma."""
     out = lab.copy()
+    # A dull photo (overcast street, grey beach) makes dull paint; a background painter works
+    # from a full range. Stretch the paint's lightness part of the way to it (robust ends).
+    lo, hi = np.percentile(out[..., 0], (1, 99))
+    if hi - lo > 0.05:
+        full = 0.26 + (out[..., 0] - lo) * (0.71 / (hi - lo))
+        out[..., 0] += 0.6 * (np.clip(full, 0.0, 1.0) - out[..., 0])
     lightness = out[..., 0]
     out[..., 1:] *= params.saturation
     warm = np.clip((lightness - 0.55) / 0.45, 0, 1)

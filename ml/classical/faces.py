@@ -107,8 +107,10 @@ def skin_mask(smooth_lab: np.ndarray, faces: list[Face]) -> np.ndarray:
         ellipse = np.zeros(out.shape, dtype=np.uint8)
         cv2.ellipse(
             ellipse,
-            (f.x + f.w // 2, f.y + int(f.h * 0.55)),
-            (int(f.w * 0.45), int(f.h * 0.6)),
+            # From just under the box's top (the cascade's box reaches into a hat or hair
+            # line) to below the chin.
+            (f.x + f.w // 2, f.y + int(f.h * 0.57)),
+            (int(f.w * 0.45), int(f.h * 0.57)),
             0, 0, 360, 1, -1,
         )  # fmt: skip
         # Hue decides; only far darker pixels (hair, a hat's shadow) are refused on lightness.
@@ -147,12 +149,19 @@ def skin_shadow(lightness: np.ndarray, skin: np.ndarray, faces: list[Face]) -> n
     if not faces or not skin.any():
         return np.zeros(skin.shape, dtype=bool)
     width = max(f.w for f in faces)
-    light = cv2.GaussianBlur(lightness, (0, 0), max(2.0, width / 14))
-    cut = np.median(light[skin]) - 0.025
-    shadow = ((light < cut) & skin).astype(np.float32)
-    shadow = cv2.GaussianBlur(shadow, (0, 0), max(1.5, width / 40)) > 0.5
+    light = cv2.GaussianBlur(lightness, (0, 0), max(2.0, width / 30))
+    # Darker than the skin around it (at about a sixth of the face), not than the whole face:
+    # eye sockets, the side of the nose, under the nose and lip, the cheek folds. Those shapes
+    # carry the likeness; a split against the face's median paints half the face as shadow.
+    inside = cv2.GaussianBlur(skin.astype(np.float32), (0, 0), max(4.0, width / 6))
+    around = cv2.GaussianBlur(
+        np.where(skin, lightness, 0).astype(np.float32), (0, 0), max(4.0, width / 6)
+    )
+    around /= np.maximum(inside, 1e-3)
+    shadow = ((light < around - 0.04) & skin).astype(np.float32)
+    shadow = cv2.GaussianBlur(shadow, (0, 0), max(1.5, width / 60)) > 0.5
     shadow &= skin
-    least = 0.03 * skin.sum()
+    least = 0.012 * skin.sum()
     shadow = _drop_small(shadow, least)
     shadow = ~_drop_small(~shadow & skin, least) & skin
     return shadow

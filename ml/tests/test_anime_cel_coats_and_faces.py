@@ -125,11 +125,13 @@ def test_face_features_are_drawn_as_lines(zone: tuple[float, float, float, float
     ink = (luma < DARK).astype(np.uint8)
     n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     pieces = stats[1:]
-    # Then there is ink, in a few pieces, each long and thin (a stroke, not a blob)
+    # Then there is ink, in a few pieces, each long and thin (a stroke, not a blob): on
+    # average thinner than a thirtieth of the face along its length (a lid with its pupil
+    # hanging under it is still a stroke; an eye socket painted as ink is not)
     assert 1 <= len(pieces) <= 6
     assert ink.mean() < 0.1
     for x, y, w, h, area in pieces:
-        assert w >= 3 * h or area < (f.w / 30) ** 2, (x, y, w, h, area)
+        assert area / max(w, h) < f.w / 30 or area < (f.w / 30) ** 2, (x, y, w, h, area)
 
 
 def test_a_small_face_is_painted_by_the_general_path() -> None:
