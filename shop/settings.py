@@ -264,6 +264,12 @@ STYLING_JOB_MAX_ATTEMPTS = env.int("STYLING_JOB_MAX_ATTEMPTS", default=2)
 STYLING_WATCHDOG_INTERVAL_SECONDS = env.int("STYLING_WATCHDOG_INTERVAL_SECONDS", default=60)
 # Uploads, jobs and designs nobody touched for this many days are deleted (never ordered ones).
 STYLING_RETENTION_DAYS = env.int("STYLING_RETENTION_DAYS", default=7)
+# Clips (issue 17): longest clip, long side the frames are styled at, and how long one worker
+# task styles frames before it hands the rest to a fresh task (frames done are kept, so a
+# long clip never meets the task time limit and a dead worker costs at most one frame).
+STYLING_CLIP_MAX_SECONDS = env.float("STYLING_CLIP_MAX_SECONDS", default=10.0)
+STYLING_CLIP_SIZE = env.int("STYLING_CLIP_SIZE", default=512)
+STYLING_CLIP_SLICE_SECONDS = env.int("STYLING_CLIP_SLICE_SECONDS", default=150)
 # Most the print pipeline's RDN upscaler may enlarge a styled image (for the print-quality badge).
 STYLING_MAX_SR_SCALE = env.int("STYLING_MAX_SR_SCALE", default=4)
 

@@ -442,7 +442,7 @@ def fail_job(job: StylingJob, reason: str, *, expect_attempts: int | None = None
     job.refresh_from_db(fields=["status", "attempts"])
     if job.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
         return False
-    return transition(
+    failed = transition(
         job,
         JobStatus.FAILED,
         note=reason,
@@ -450,6 +450,11 @@ def fail_job(job: StylingJob, reason: str, *, expect_attempts: int | None = None
         error_message=reason[:300],
         finished_at=timezone.now(),
     )
+    if failed:  # a clip job's frames are written as it goes: none may outlive a failure
+        from styling.clip_jobs import discard_outputs
+
+        discard_outputs(job)
+    return failed
 
 
 @dataclass(frozen=True)

@@ -24,9 +24,14 @@ STYLIZE_MAX_RETRIES = 3
     time_limit=300,
 )
 def gpu_stylize(self, job_id: str) -> str:  # type: ignore[no-untyped-def]
-    """Run styling job ``job_id`` (idempotent: a job that is not queued is left alone)."""
+    """Run styling job ``job_id`` (idempotent: a job that is not queued is left alone).
+
+    A clip's job runs frame by frame in ``styling.clip_jobs`` (same contract)."""
+    from styling import clip_jobs
+
+    run = clip_jobs.run_clip_job if clip_jobs.is_clip_job(job_id) else services.run_job
     try:
-        job = services.run_job(job_id=job_id, task_id=self.request.id or "")
+        job = run(job_id=job_id, task_id=self.request.id or "")
     except TransientStylingError as exc:
         if self.request.retries >= STYLIZE_MAX_RETRIES:
             job = services.StylingJob.objects.get(pk=job_id)

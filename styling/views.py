@@ -25,7 +25,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from PIL import Image
 
-from styling import hooks, selectors, services
+from ml.motion import is_clip
+from styling import clips, hooks, selectors, services
 from styling.engine import upload_limits
 from styling.exceptions import StylingError, UploadRejected
 from styling.forms import (
@@ -36,11 +37,13 @@ from styling.forms import (
     accepted_formats_text,
 )
 from styling.mockups import render_preview
-from styling.models import JobStatus, StylingJob
+from styling.models import ClipRender, JobStatus, StylingJob
 from styling.placement import Placement, overlay_geometry
 
 SESSION_VARIANT_KEY = "styling_variant"
 PRIVATE_CACHE = "private, max-age=3600"
+#: Thumbnails in a clip's frame scrubber.
+THUMBNAILS = 12
 
 
 def _owner(request: HttpRequest) -> selectors.Owner | None:
@@ -76,12 +79,18 @@ def upload(request: HttpRequest) -> HttpResponse:
         photo = form.cleaned_data["photo"]
         try:
             data = photo.read(limits.max_bytes + 1)
-            created = services.create_upload(
-                owner=selectors.owner_from_request(request, create=True),
-                data=data,
-                filename=photo.name or "photo",
-                crop=form.crop_box(),
-            )
+            owner = selectors.owner_from_request(request, create=True)
+            if is_clip(data):  # GIF/WebP/PNG with several frames, MP4/WebM/MOV
+                created = clips.create_clip_upload(
+                    owner=owner, data=data, filename=photo.name or "clip"
+                )
+            else:
+                created = services.create_upload(
+                    owner=owner,
+                    data=data,
+                    filename=photo.name or "photo",
+                    crop=form.crop_box(),
+                )
         except UploadRejected as exc:
             form.add_error("photo", exc.message)
         else:
@@ -99,6 +108,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             "max_mb": limits.max_bytes // 2**20,
             "max_megapixels": f"{limits.max_pixels / 1e6:g}",
             "formats": accepted_formats_text(),
+            "clip_limits": clips.clip_limits(),
             "accept": ACCEPT_ATTR,
             "variants": variants,
             "chosen_variant": chosen,
@@ -167,7 +177,18 @@ def job_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     context = _progress_context(job)
     if job.status == JobStatus.DONE:
         context["orderable_error"] = _orderable_error(job)
+        context.update(_clip_context(job))
     return render(request, "styling/job.html", context)
+
+
+def _clip_context(job: StylingJob) -> dict[str, object]:
+    """A finished clip's result: its render and the scrubber's thumbnail frames."""
+    render_row = ClipRender.objects.filter(job=job).first()
+    if render_row is None:
+        return {}
+    n = render_row.frames
+    step = max(1, n // THUMBNAILS)
+    return {"clip_render": render_row, "thumb_frames": list(range(0, n, step))[:THUMBNAILS]}
 
 
 def _orderable_error(job: StylingJob) -> str:
@@ -241,6 +262,9 @@ def _variant_options(variants: list) -> list[dict[str, object]]:
 def place(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     job = _job(request, pk)
     if job.status != JobStatus.DONE:
+        return redirect("styling:job", pk=job.pk)
+    if ClipRender.objects.filter(job=job).exists():  # a clip is printed one picked frame at a time
+        messages.info(request, "Pick the frame to print first.")
         return redirect("styling:job", pk=job.pk)
     variants_qs = selectors.variants_on_sale()
     variants = list(variants_qs)

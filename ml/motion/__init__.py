@@ -6,7 +6,7 @@ Django side (``styling``) calls :func:`decode_clip` on upload and in the worker,
 encoders for the downloads.
 """
 
-from ml.motion.decode import Clip, ClipInfo, decode_clip, is_clip, probe, working_size
+from ml.motion.decode import Clip, ClipInfo, decode_clip, is_clip, probe, source_frame, working_size
 from ml.motion.encode import write_gif, write_mp4, write_webp
 from ml.motion.limits import ClipLimits, ClipRejected, sniff
 from ml.motion.stable import clip_spec, flicker, keyframe_indices, stabilise
@@ -23,6 +23,7 @@ __all__ = [
     "keyframe_indices",
     "probe",
     "sniff",
+    "source_frame",
     "stabilise",
     "working_size",
     "write_gif",

@@ -26,7 +26,7 @@ from ml.motion.limits import VIDEO_CODECS, ClipLimits, ClipRejected, sniff
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Clip", "ClipInfo", "decode_clip", "is_clip", "probe", "working_size"]
+__all__ = ["Clip", "ClipInfo", "decode_clip", "is_clip", "probe", "source_frame", "working_size"]
 
 #: Browsers show GIF frames that claim under 20 ms for 100 ms; so do we.
 _GIF_MIN_MS = 20
@@ -80,10 +80,14 @@ def is_clip(data: bytes) -> bool:
         return True
     if kind in ("gif", "webp", "png"):
         try:
-            with Image.open(io.BytesIO(data), formats=("GIF", "WEBP", "PNG")) as im:
-                return int(getattr(im, "n_frames", 1) or 1) > 1
-        except Exception:  # a broken file is a photo upload's problem, with its own message
+            im = Image.open(io.BytesIO(data), formats=("GIF", "WEBP", "PNG"))
+        except Exception:  # not even a header: the photo path says what is wrong
             return False
+        with im:
+            try:
+                return int(getattr(im, "n_frames", 1) or 1) > 1
+            except Exception:  # frames that cannot be counted: a damaged animation
+                return True
     return False
 
 
@@ -116,17 +120,41 @@ def decode_clip(data: bytes, limits: ClipLimits | None = None) -> Clip:
     Raises:
         ClipRejected: with a specific code when the clip is not acceptable.
     """
+    return _decode(data, limits or ClipLimits())
+
+
+def source_frame(data: bytes, index: int, limits: ClipLimits | None = None) -> Image.Image:
+    """Frame ``index`` of :func:`decode_clip`'s sequence at the source's own size (for a print).
+
+    Only that frame is converted; decoding stops there.
+
+    Raises:
+        ClipRejected: the clip is not acceptable. IndexError: no such frame.
+    """
     limits = limits or ClipLimits()
+    clip = _decode(data, limits, full_size=True, only=index)
+    if not clip.frames:
+        raise IndexError(f"the clip has no frame {index}")
+    return clip.frames[0]
+
+
+def _decode(
+    data: bytes, limits: ClipLimits, *, full_size: bool = False, only: int | None = None
+) -> Clip:
     info = probe(data, limits)
-    out_w, out_h = working_size(info.width, info.height, limits.size)
+    if full_size:
+        out_w, out_h = working_size(info.width, info.height, max(info.width, info.height))
+    else:
+        out_w, out_h = working_size(info.width, info.height, limits.size)
     # Output frames at the working size, plus one canvas being decoded.
-    reserve = out_w * out_h * 3 * limits.max_frames + info.width * info.height * 16
+    kept = 1 if only is not None else limits.max_frames
+    reserve = out_w * out_h * 3 * kept + info.width * info.height * 16
     with decode_budget.reserve(reserve):
         if info.format in ("gif", "webp", "png"):
-            frames, fps = _decode_image(data, info, (out_w, out_h), limits)
+            frames, fps = _decode_image(data, info, (out_w, out_h), limits, only)
         else:
-            frames, fps = _decode_video(data, info, (out_w, out_h), limits)
-    if not frames:
+            frames, fps = _decode_video(data, info, (out_w, out_h), limits, only)
+    if not frames and only is None:
         raise ClipRejected("no_frames", "The clip has no frames we could read.")
     return Clip(
         frames=frames,
@@ -204,21 +232,28 @@ def _retime(
     shown: Iterable[tuple[float, float, Callable[[], Image.Image]]],
     fps: Fraction,
     max_frames: int,
+    only: int | None = None,
 ) -> list[Image.Image]:
     """Source frames ``(start, end, make)`` (seconds) -> one frame per instant ``i / fps``.
 
-    ``make`` is called only for source frames some instant shows, once each.
+    ``make`` is called only for source frames some instant shows, once each. With ``only``,
+    just that instant's frame is made and returned (a list of one), decoding stops there.
     """
     out: list[Image.Image] = []
+    slot = 0
     period = 1 / float(fps)
     eps = period / 4
     for start, end, make in shown:
         image: Image.Image | None = None
-        while len(out) * period < end - eps and len(out) * period >= start - eps:
-            if len(out) >= max_frames:
+        while slot * period < end - eps and slot * period >= start - eps:
+            if slot >= max_frames:
                 return out
-            image = image or make()
-            out.append(image)
+            if only is None or slot == only:
+                image = image or make()
+                out.append(image)
+            slot += 1
+            if only is not None and slot > only:
+                return out
     return out
 
 
@@ -258,7 +293,7 @@ def _probe_image(data: bytes, kind: str, limits: ClipLimits) -> ClipInfo:
 
 
 def _decode_image(
-    data: bytes, info: ClipInfo, size: tuple[int, int], limits: ClipLimits
+    data: bytes, info: ClipInfo, size: tuple[int, int], limits: ClipLimits, only: int | None
 ) -> tuple[list[Image.Image], Fraction]:
     frames: list[tuple[float, float, Image.Image]] = []
     durations: list[int] = []
@@ -289,7 +324,8 @@ def _decode_image(
     # whose frame count matches the clip's length.
     fps = min(Fraction(1000 * len(durations), sum(durations)), Fraction(limits.max_fps))
     fps = fps.limit_denominator(1001)
-    return _retime(((s, e, (lambda f=f: f)) for s, e, f in frames), fps, limits.max_frames), fps
+    shown = ((s, e, (lambda f=f: f)) for s, e, f in frames)
+    return _retime(shown, fps, limits.max_frames, only), fps
 
 
 def _small(im: Image.Image, size: tuple[int, int]) -> Image.Image:
@@ -350,7 +386,7 @@ def _probe_video(data: bytes, kind: str, limits: ClipLimits) -> ClipInfo:
 
 
 def _decode_video(
-    data: bytes, info: ClipInfo, size: tuple[int, int], limits: ClipLimits
+    data: bytes, info: ClipInfo, size: tuple[int, int], limits: ClipLimits, only: int | None
 ) -> tuple[list[Image.Image], Fraction]:
     import av
 
@@ -392,8 +428,8 @@ def _decode_video(
                 end = min(pending[0] + period, limits.max_seconds)
                 yield pending[0], end, _converter(pending[1], size)
 
-        frames = _retime(shown(), fps, limits.max_frames)
-    if info.frames and counted["frames"] < info.frames // 2:
+        frames = _retime(shown(), fps, limits.max_frames, only)
+    if only is None and info.frames and counted["frames"] < info.frames // 2:
         raise _truncated()
     return frames, fps
 

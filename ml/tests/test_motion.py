@@ -21,6 +21,7 @@ from ml.motion import (
     flicker,
     is_clip,
     probe,
+    source_frame,
     stabilise,
     write_gif,
     write_mp4,
@@ -232,3 +233,15 @@ def test_stable_styling_flickers_a_fraction_of_naive_and_still_moves(photo):
 def test_clip_spec_leaves_network_styles_and_set_palettes_alone():
     with_palette = StyleSpec(kind="classical", builtin="retro-cel", palette=((1, 2, 3),))
     assert clip_spec(with_palette, [], lambda f: f) is with_palette
+
+
+def test_source_frame_is_the_same_instant_at_full_size(photo):
+    big = clips.panned(photo, 8, (640, 480), step=6)
+    data = clips.video_bytes(big, 8)
+    small = decode_clip(data, ClipLimits(size=160)).frames[5]
+    full = source_frame(data, 5, ClipLimits(size=160))
+    assert full.size == (640, 480)
+    back = np.asarray(full.resize(small.size, Image.Resampling.BOX), dtype=float)
+    assert np.abs(back - np.asarray(small, dtype=float)).mean() < 4
+    with pytest.raises(IndexError):
+        source_frame(data, 8)

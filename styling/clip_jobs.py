@@ -1,0 +1,280 @@
+"""The worker side of a clip job: frame by frame, resumable, nothing half-written kept.
+
+A clip job is an ordinary ``StylingJob`` (same state machine, watchdog, active-job
+cap) whose upload has a :class:`~styling.models.Clip`. ``styling.tasks.gpu_stylize``
+hands it here instead of ``services.run_job``.
+
+* **Frame by frame, through the storage API**: each styled frame is saved as
+  ``styled/<job>/frames/NNNN.png`` the moment it is done, and the clip's fixed
+  style spec (a classical style's keyframe palette) as ``.../spec.json`` before
+  the first frame. Nothing assumes a disk shared between workers, so the same
+  code runs on object storage.
+* **Resumable**: a re-run (after the watchdog re-queued a dead worker's job, or a
+  transient error) skips every frame whose file exists and reuses the stored
+  spec, so the result is what one uninterrupted run gives.
+* **Slices**: one task styles frames for ``STYLING_CLIP_SLICE_SECONDS`` and then
+  puts the job back in the queue for the rest (not counted as an attempt), so
+  a 10 s clip on a CPU never meets the task time limit.
+* **Progress**: "Painting frame i of n" with the percent and heartbeat.
+* **Clean failure**: a job that ends ``failed`` deletes its frames and any
+  download already written; no output of a failed job stays in storage.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import time
+import uuid
+
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
+from django.db import DatabaseError
+from django.utils import timezone
+from PIL import Image
+
+from ml.imageio import ImageRejected
+from ml.motion import (
+    clip_spec,
+    decode_clip,
+    flicker,
+    stabilise,
+    write_gif,
+    write_mp4,
+    write_webp,
+)
+from styling import engine, services
+from styling.clips import clip_limits
+from styling.exceptions import JobSuperseded, TransientStylingError
+from styling.models import Clip, ClipRender, JobStatus, StylingJob
+
+log = logging.getLogger(__name__)
+
+__all__ = ["frame_name", "is_clip_job", "run_clip_job"]
+
+OUTPUTS = ("clip.gif", "clip.webp", "clip.mp4", "result.png")
+
+
+def is_clip_job(job_id: uuid.UUID | str) -> bool:
+    return Clip.objects.filter(upload__jobs=job_id).exists()
+
+
+def frame_name(job: StylingJob, index: int) -> str:
+    return f"styled/{job.pk.hex}/frames/{index:04d}.png"
+
+
+def _spec_name(job: StylingJob) -> str:
+    return f"styled/{job.pk.hex}/frames/spec.json"
+
+
+def _storage() -> Storage:
+    return StylingJob._meta.get_field("result").storage
+
+
+def run_clip_job(*, job_id: uuid.UUID | str, task_id: str = "") -> StylingJob:
+    """Claim a queued clip job and style the frames still missing; finish when all are done.
+
+    Same contract as :func:`styling.services.run_job`: safe to call twice, permanent
+    problems fail the job with a shopper-readable reason, transient ones re-queue it and
+    raise :class:`TransientStylingError`.
+    """
+    job = StylingJob.objects.select_related("upload", "style", "upload__clip").get(pk=job_id)
+    now = timezone.now()
+    attempt = job.attempts + 1
+    if job.status != JobStatus.QUEUED or not services.transition(
+        job,
+        JobStatus.RUNNING,
+        note=f"claimed by task {task_id}" if task_id else "claimed",
+        expect_attempts=job.attempts,
+        attempts=attempt,
+        started_at=job.started_at or now,
+        heartbeat_at=now,
+        error_message="",
+    ):
+        job.refresh_from_db()
+        log.info("clip job %s is %s; nothing to do", job.pk, job.status)
+        return job
+    reporter = services.ProgressReporter(job)
+    try:
+        if _style_frames(job, reporter, attempt):
+            _finish(job, reporter, attempt)
+    except JobSuperseded:
+        log.warning("clip job %s was taken over while running; this run stops", job.pk)
+        job.refresh_from_db()
+    except SoftTimeLimitExceeded:
+        _fail(job, services.TOO_SLOW, attempt)
+    except (ImageRejected, ValueError) as exc:
+        log.warning("clip job %s failed permanently: %r", job.pk, exc)
+        _fail(job, services._reason(exc), attempt)
+    except FileNotFoundError:
+        _fail(job, services.PHOTO_GONE, attempt)
+    except (DatabaseError, MemoryError, OSError) as exc:
+        log.warning("clip job %s hit a transient error: %r", job.pk, exc)
+        services.transition(
+            job,
+            JobStatus.QUEUED,
+            note=f"transient error: {exc!r}"[:300],
+            expect_attempts=attempt,
+            queued_at=timezone.now(),
+        )
+        raise TransientStylingError(str(exc)) from exc
+    except Exception:
+        log.exception("clip job %s failed unexpectedly", job.pk)
+        _fail(job, services.UNEXPECTED, attempt)
+    return job
+
+
+def _style_frames(job: StylingJob, reporter: services.ProgressReporter, attempt: int) -> bool:
+    """Style the missing frames; False when the slice ran out and the job was re-queued."""
+    clip = job.upload.clip
+    storage = _storage()
+    with job.upload.original.open("rb") as fh:
+        frames = decode_clip(fh.read(), clip_limits()).frames
+    if len(frames) != clip.frames:  # the decoder changed under a stored clip: start over
+        raise ValueError("the clip decodes differently now; please upload it again")
+    spec = _clip_spec(job, frames, reporter)
+    from ml.styles import load_style
+
+    stylizer = load_style(spec)
+    deadline = time.monotonic() + settings.STYLING_CLIP_SLICE_SECONDS
+    n = len(frames)
+    styled_here = 0
+    for i, frame in enumerate(frames):
+        name = frame_name(job, i)
+        if storage.exists(name):
+            continue  # done by an earlier run: never redone
+        if styled_here and time.monotonic() > deadline:  # every slice styles one frame at least
+            _next_slice(job, attempt, i, n)
+            return False
+        styled_here += 1
+        reporter.write(f"Painting frame {i + 1} of {n}", 5 + round(85 * i / n))
+        styled = stylizer(
+            frame,
+            strength=job.strength,
+            preserve_color=job.preserve_color,
+            size=max(frame.size),
+        )
+        png = io.BytesIO()
+        styled.save(png, "PNG")
+        storage.save(name, ContentFile(png.getvalue()))
+    return True
+
+
+def _clip_spec(job: StylingJob, frames: list[Image.Image], reporter: services.ProgressReporter):
+    """The style spec every frame uses; fixed once per clip and stored, so a resumed run
+    paints with the same palette as the frames already done."""
+    import dataclasses
+
+    storage = _storage()
+    spec = engine.style_spec(job.style)
+    name = _spec_name(job)
+    if storage.exists(name):
+        with storage.open(name, "rb") as fh:
+            stored = json.load(fh)
+        return dataclasses.replace(spec, palette=tuple(tuple(c) for c in stored["palette"]))
+    reporter.write("Choosing the clip's colours", 3)
+    from ml.styles import load_style
+
+    base = load_style(spec)
+    fixed = clip_spec(
+        spec,
+        frames,
+        lambda f: base(
+            f, strength=job.strength, preserve_color=job.preserve_color, size=max(f.size)
+        ),
+    )
+    body = json.dumps({"palette": [list(c) for c in fixed.palette]}).encode()
+    storage.save(name, ContentFile(body))
+    return fixed
+
+
+def _next_slice(job: StylingJob, attempt: int, done: int, total: int) -> None:
+    """Hand the remaining frames to a fresh task; the slice is not a failed attempt."""
+    if services.transition(
+        job,
+        JobStatus.QUEUED,
+        note=f"{done} of {total} frames done; next slice",
+        expect_attempts=attempt,
+        attempts=attempt - 1,
+        queued_at=timezone.now(),
+    ):
+        services._enqueue(job)
+
+
+def _finish(job: StylingJob, reporter: services.ProgressReporter, attempt: int) -> None:
+    """Hold still parts, write the downloads, and mark the job done."""
+    clip = job.upload.clip
+    storage = _storage()
+    reporter.write("Putting the frames together", 92)
+    with job.upload.original.open("rb") as fh:
+        source = fh.read()
+    sources = decode_clip(source, clip_limits()).frames
+    styled = []
+    for i in range(clip.frames):
+        with storage.open(frame_name(job, i), "rb") as fh:
+            styled.append(Image.open(fh).convert("RGB"))
+    stable = list(stabilise(sources, styled))
+    figure = flicker(sources, stable)
+    fps = clip.fps
+    base = f"styled/{job.pk.hex}/"
+    blobs = {
+        "clip.gif": write_gif(stable, fps),
+        "clip.webp": write_webp(stable, fps),
+        "clip.mp4": write_mp4(stable, fps, audio_from=source if clip.has_audio else None),
+    }
+    reporter.write("saving", 97)
+    poster = io.BytesIO()
+    stable[0].save(poster, "PNG")
+    blobs["result.png"] = poster.getvalue()
+    saved = {}
+    for name, body in blobs.items():
+        if storage.exists(base + name):  # a re-run after a crash here: same names
+            storage.delete(base + name)
+        saved[name] = storage.save(base + name, ContentFile(body))
+    render = ClipRender(
+        job=job,
+        gif=saved["clip.gif"],
+        webp=saved["clip.webp"],
+        mp4=saved["clip.mp4"],
+        frames=clip.frames,
+        flicker=None if figure != figure else round(figure, 4),
+    )
+    ClipRender.objects.filter(job=job).delete()
+    render.save(force_insert=True)
+    finished = timezone.now()
+    if not services.transition(
+        job,
+        JobStatus.DONE,
+        note="finished",
+        expect_attempts=attempt,
+        result=saved["result.png"],
+        palette=engine.palette_json(stable[:: max(1, len(stable) // 4)]),
+        stage="done",
+        progress=100,
+        finished_at=finished,
+        heartbeat_at=finished,
+    ):
+        raise JobSuperseded(str(job.pk))
+
+
+def _fail(job: StylingJob, reason: str, attempt: int) -> None:
+    """Fail the job; ``services.fail_job`` deletes everything it wrote (:func:`discard_outputs`)."""
+    services.fail_job(job, reason, expect_attempts=attempt)
+
+
+def discard_outputs(job: StylingJob) -> None:
+    """Delete a clip job's frames, spec and downloads (names are deterministic); a photo
+    job has none."""
+    clip = Clip.objects.filter(upload_id=job.upload_id).first()
+    if clip is None:
+        return
+    storage = _storage()
+    names = [_spec_name(job)] + [f"styled/{job.pk.hex}/{n}" for n in OUTPUTS]
+    names += [frame_name(job, i) for i in range(clip.frames)]
+    for name in names:
+        if storage.exists(name):
+            storage.delete(name)
+    ClipRender.objects.filter(job=job).delete()
