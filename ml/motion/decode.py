@@ -320,12 +320,22 @@ def _decode_image(
             t += ms / 1000
     if len(frames) < 2:
         raise _truncated()
-    # The mean frame time: uniform timings give the exact rate back, variable ones a rate
-    # whose frame count matches the clip's length.
-    fps = min(Fraction(1000 * len(durations), sum(durations)), Fraction(limits.max_fps))
+    fps = min(_image_rate(durations), Fraction(limits.max_fps))
     fps = fps.limit_denominator(1001)
     shown = ((s, e, (lambda f=f: f)) for s, e, f in frames)
     return _retime(shown, fps, limits.max_frames, only), fps
+
+
+def _image_rate(durations: list[int]) -> Fraction:
+    """Frames per second of an animation from its frame times (ms).
+
+    Encoders merge identical frames into one longer frame (a still start becomes one 375 ms
+    frame among 125 ms ones) and GIF rounds to 10 ms ticks (83.3 ms becomes 80, 90, 80...),
+    so the rate is that of the *unit* frames: the mean of those under 1.5x the shortest.
+    """
+    shortest = min(durations)
+    unit = [d for d in durations if d < 1.5 * shortest]
+    return Fraction(1000 * len(unit), sum(unit))
 
 
 def _small(im: Image.Image, size: tuple[int, int]) -> Image.Image:
