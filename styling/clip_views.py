@@ -49,11 +49,11 @@ def _stream(field, content_type: str, filename: str | None = None) -> FileRespon
 
 @require_GET
 def clip_before(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
-    """The uploaded clip at the working size (animated WebP), for the before/after."""
+    """The uploaded clip at the working size (MP4, no sound), for the before/after."""
     item = get_object_or_404(selectors.uploads_for(selectors.for_owner(request)), pk=pk)
     if not hasattr(item, "clip"):
         raise Http404("Not a clip")
-    return _stream(item.clip.before, "image/webp")
+    return _stream(item.clip.before, "video/mp4")
 
 
 @require_GET

@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from ml.motion import ClipLimits, ClipRejected, decode_clip, source_frame, write_webp
+from ml.motion import ClipLimits, ClipRejected, decode_clip, source_frame, write_mp4
 from styling import services
 from styling.exceptions import JobNotReady, UploadRejected
 from styling.models import Clip, JobStatus, StylingJob, Upload
@@ -42,7 +42,8 @@ def clip_limits() -> ClipLimits:
 
 def create_clip_upload(*, owner: Owner, data: bytes, filename: str) -> Upload:
     """Validate the clip by decoding it whole, then store the original, its first frame (the
-    ``image`` every page shows for an upload) and the "before" animation. Nothing is stored
+    ``image`` every page shows for an upload) and the "before" video (the working size, H.264,
+    no sound: what the result page plays beside the styled one). Nothing is stored
     unless every check passed.
 
     Raises:
@@ -77,7 +78,7 @@ def create_clip_upload(*, owner: Owner, data: bytes, filename: str) -> Upload:
         f"original.{CLIP_EXTENSIONS.get(clip.format, 'bin')}", ContentFile(data), save=False
     )
     upload.image.save("photo.png", ContentFile(poster.getvalue()), save=False)
-    row.before.save("before.webp", ContentFile(write_webp(clip.frames, fps)), save=False)
+    row.before.save("before.mp4", ContentFile(write_mp4(clip.frames, fps)), save=False)
     try:
         with transaction.atomic():
             upload.save(force_insert=True)

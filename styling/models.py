@@ -273,7 +273,7 @@ class Clip(models.Model):
     before = models.FileField(
         storage=private_storage,
         upload_to=upload_path,
-        help_text="The clip at the working size, animated WebP.",
+        help_text="The clip at the working size, H.264 MP4 without sound.",
     )
 
     def __str__(self) -> str:

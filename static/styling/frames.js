@@ -28,4 +28,13 @@
     b.addEventListener("click", function () { show(parseInt(b.dataset.frame, 10)); });
   });
   show(0);
+
+  // The before/after videos play together: the styled one follows the original's clock.
+  var before = document.getElementById("clip-before");
+  var after = document.getElementById("clip-after");
+  if (before && after) {
+    before.addEventListener("timeupdate", function () {
+      if (Math.abs(after.currentTime - before.currentTime) > 0.15) after.currentTime = before.currentTime;
+    });
+  }
 })();

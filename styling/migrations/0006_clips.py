@@ -23,7 +23,7 @@ class Migration(migrations.Migration):
                 ('width', models.PositiveIntegerField(help_text='Working frame width (even).')),
                 ('height', models.PositiveIntegerField(help_text='Working frame height (even).')),
                 ('has_audio', models.BooleanField(default=False)),
-                ('before', models.FileField(help_text='The clip at the working size, animated WebP.', storage=shop.storage.private_storage, upload_to=styling.models.upload_path)),
+                ('before', models.FileField(help_text='The clip at the working size, H.264 MP4 without sound.', storage=shop.storage.private_storage, upload_to=styling.models.upload_path)),
             ],
         ),
         migrations.CreateModel(
