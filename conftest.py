@@ -29,8 +29,8 @@ def celery_worker(django_db_blocker) -> Iterator[object]:
     tests (whose rows are gone, and whose ids SQLite reuses) never run, and
     no worker consumes the tasks of tests that assert what was published.
     """
+    from devkit.worker import running_worker
     from shop.celery import app
-    from shop.testing.worker import running_worker
 
     with django_db_blocker.unblock():
         app.control.purge()

@@ -3,7 +3,7 @@
 Adoption runs on Django's ``user_logged_in`` (allauth signs the shopper in after the
 verification link, and at every sign-in) and on allauth's ``email_confirmed``:
 
-* uploads, jobs and designs of the pre-sign-in session: ``styling.services.adopt_on_login``;
+* uploads, jobs and designs of the pre-sign-in session: ``styling.uploads.adopt_on_login``;
 * the cart: the session data survives Django's key change at sign-in;
 * orders placed in this browser before signing in, and orders placed anywhere with an
   address the account has **verified** (an unverified address proves nothing).

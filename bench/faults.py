@@ -10,7 +10,7 @@ Usage::
 The stack is the one ``manage.py runstack`` starts, each part its own process:
 gunicorn, one real ``celery worker`` on both queues (``default``, ``gpu``),
 ``celery beat`` (the styling and print watchdogs), and the Stripe emulator
-(``orders.testing.running_emulator``) that sends signed webhooks to gunicorn.
+(``devkit.stripe.running_emulator``) that sends signed webhooks to gunicorn.
 On PostgreSQL + Redis when both answer at 127.0.0.1 (a throwaway database
 ``retrocel_faults_<pid>``, dropped afterwards, and an empty Redis db index of
 its own), else the embedded defaults; always a throwaway var dir.
@@ -642,7 +642,7 @@ def main() -> int:
         os.environ.pop(name, None)
     log(f"var {var}; {backend.describe}; web on {web_port}")
 
-    from orders.testing import running_emulator
+    from devkit.stripe import running_emulator
 
     started = time.monotonic()
     stack: Stack | None = None

@@ -47,7 +47,7 @@ def run(path: str, keep: Path | None) -> dict:
     from ml.device import pick_device
     from ml.edge_metrics import CARD_SIZE, DISCS, disc_card, measure_disc
     from orders.snapshots import SpecSnapshot
-    from printing.compose import Placement, compose, upscale_target
+    from printing.compose import Placement, compose_print_canvas, upscale_target
     from printing.pdf import TicketInfo, write_print_pdf
     from printing.pipeline import enlarge, upscaler_weights
     from printing.preflight import preflight_pdf
@@ -77,7 +77,7 @@ def run(path: str, keep: Path | None) -> dict:
         placed = stylizer.render_print(card, target)
         out["style_and_compose_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    canvas = compose(placed, spec, placement)
+    canvas = compose_print_canvas(placed, spec, placement)
     del placed
     ticket = TicketInfo("BENCH00001", 1, 1, 1, "POSTER-18X24", "Poster", spec.name, "Retro cel",
                         1, ("Ann Smith", "1 Main Street", "12345 Springfield", "US"),

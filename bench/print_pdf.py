@@ -61,7 +61,7 @@ PDF_PHASE = r"""
         upscaled = im.convert("RGB")
     out["load_png_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    canvas = compose(upscaled, spec, placement)
+    canvas = compose_print_canvas(upscaled, spec, placement)
     out["compose_s"] = time.perf_counter() - t0
     del upscaled
     t0 = time.perf_counter()
@@ -91,7 +91,7 @@ import django
 django.setup()
 from PIL import Image
 phase, spec_json, src, work = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-from printing.compose import Placement, compose, upscale_target
+from printing.compose import Placement, compose_print_canvas, upscale_target
 from orders.snapshots import SpecSnapshot
 spec, placement = SpecSnapshot.from_json(json.loads(spec_json)), Placement()
 out = {"phase": phase}
@@ -128,7 +128,7 @@ from django.conf import settings
 from PIL import Image, ImageOps
 phase, spec_json, src, work = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 from orders.snapshots import SpecSnapshot
-from printing.compose import Placement, compose, upscale_target
+from printing.compose import Placement, compose_print_canvas, upscale_target
 from styling.placement import print_render, quality_tier
 spec, placement = SpecSnapshot.from_json(json.loads(spec_json)), Placement()
 sr = settings.STYLING_MAX_SR_SCALE

@@ -59,7 +59,7 @@ def main() -> None:
     from django.test import Client
     from PIL import Image
 
-    from shop.testing.worker import running_worker
+    from devkit.worker import running_worker
     from styling.models import Builtin, Style, StyleKind, StylingJob
 
     print(f"database and media in {var}", flush=True)

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from catalog.models import format_money
 from orders import links
-from orders.models import Order
+from orders.models import EventKind, Order
 
 log = logging.getLogger(__name__)
 
@@ -60,6 +60,6 @@ def send_confirmation(order_id: int) -> bool:
     except Exception:
         Order.objects.filter(pk=order_id).update(confirmation_sent_at=None)
         raise
-    order.events.create(kind="confirmation_sent", note=f"To {order.email}")
+    order.events.create(kind=EventKind.CONFIRMATION_SENT, note=f"To {order.email}")
     log.info("order %s: confirmation sent to %s", order.number, order.email)
     return True

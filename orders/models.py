@@ -162,6 +162,33 @@ class OrderLine(models.Model):
         return self.unit_price_minor * self.quantity
 
 
+class EventKind(models.TextChoices):
+    """What an ``OrderEvent`` records: one word per kind, queried by these names only."""
+
+    CREATED = "created", "Order created"
+    PAYMENT_INTENT_CREATED = "payment_intent_created", "Payment intent created"
+    PAYMENT_MISMATCH = "payment_mismatch", "Payment did not match the order"
+    STATUS = "status", "Status changed"
+    LINE_STATUS = "line_status", "Line status changed"
+    CONFIRMATION_SENT = "confirmation_sent", "Confirmation e-mail sent"
+    CANCEL_REQUESTED = "cancel_requested", "Cancel requested"
+    REFUND_REQUESTED = "refund_requested", "Refund requested"
+    REFUND_FAILED = "refund_failed", "Refund failed"
+    REFUNDED = "refunded", "Refunded"
+    PRINT_REQUESTED = "print_requested", "Print files requested"
+    PRINT_REQUEUED = "print_requeued", "Print step sent again"
+    ROUTED = "routed", "Routed to a vendor"
+    ROUTING_FAILED = "routing_failed", "Routing failed"
+    PRINT_FILE_READY = "print_file_ready", "Print file ready"
+    PREFLIGHT_FAILED = "preflight_failed", "Preflight failed"
+    PRINT_FAILED = "print_failed", "Print file failed"
+    READY_FOR_PRODUCTION = "ready_for_production", "Ready for production"
+    RERENDER_REQUESTED = "rerender_requested", "Re-render requested"
+    RERENDER_FAILED = "rerender_failed", "Re-render failed"
+    DOWNLOAD = "download", "Print file downloaded"
+    DOWNLOAD_ZIP = "download_zip", "Order zip downloaded"
+
+
 class OrderEvent(models.Model):
     """Audit trail: every status change, download and notable action on an order."""
 
@@ -169,7 +196,7 @@ class OrderEvent(models.Model):
     line = models.ForeignKey(
         OrderLine, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    kind = models.CharField(max_length=40)
+    kind = models.CharField(max_length=40, choices=EventKind.choices)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
     actor = models.ForeignKey(

@@ -1,6 +1,6 @@
 """Whether a design may be bought: the rules checkout enforces (and the cart shows).
 
-The style licence gate is styling's own (``styling.services.not_orderable_reason``),
+The style licence gate is styling's own (``styling.rules.not_orderable_reason``),
 so the cart, checkout and the style picker give the same reason.
 """
 
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from orders.exceptions import DesignNotOrderable
 from styling.models import Design, JobStatus
-from styling.services import not_orderable_reason
+from styling.rules import not_orderable_reason
 
 
 def check_orderable(design: Design, *, currency: str) -> None:

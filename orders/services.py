@@ -27,7 +27,7 @@ from orders.exceptions import (
     NoShippingRate,
     RefundNotAllowed,
 )
-from orders.models import Order, OrderEvent, OrderLine, OrderStatus
+from orders.models import EventKind, Order, OrderEvent, OrderLine, OrderStatus
 from orders.selectors import shipping_rate_for
 from orders.snapshots import spec_snapshot
 
@@ -140,7 +140,7 @@ def _create_order(
         ]
     )
     OrderEvent.objects.create(
-        order=order, kind="created", to_status=order.status, note=f"{len(cart.lines)} lines"
+        order=order, kind=EventKind.CREATED, to_status=order.status, note=f"{len(cart.lines)} lines"
     )
     return order
 
@@ -235,7 +235,9 @@ def payment_session(order: Order) -> PaymentSession:
         if order.payment_intent_id != intent.id:  # a concurrent request stored its own first
             intent = stripe_gateway.retrieve_payment_intent(order.payment_intent_id)
         else:
-            OrderEvent.objects.create(order=order, kind="payment_intent_created", note=intent.id)
+            OrderEvent.objects.create(
+                order=order, kind=EventKind.PAYMENT_INTENT_CREATED, note=intent.id
+            )
     if intent.amount_minor != order.total_minor or intent.currency != order.currency:
         log.error("order %s: intent %s amount differs", order.number, intent.id)
         raise CheckoutUnavailable(
@@ -272,7 +274,7 @@ def abandon(order: Order, *, note: str = "", actor=None) -> None:  # type: ignor
     except stripe_gateway.GatewayError as exc:
         log.warning("order %s: could not cancel %s: %s", order.number, order.payment_intent_id, exc)
         return
-    OrderEvent.objects.create(order=order, kind="cancel_requested", actor=actor, note=note)
+    OrderEvent.objects.create(order=order, kind=EventKind.CANCEL_REQUESTED, actor=actor, note=note)
 
 
 def refund(*, order: Order, amount_minor: int, actor=None, reason: str = "") -> OrderEvent:  # type: ignore[no-untyped-def]
@@ -298,7 +300,7 @@ def refund(*, order: Order, amount_minor: int, actor=None, reason: str = "") -> 
             )
         request = OrderEvent.objects.create(
             order=locked,
-            kind="refund_requested",
+            kind=EventKind.REFUND_REQUESTED,
             actor=actor,
             note=f"{amount_minor} {reason}".strip(),
         )
@@ -310,7 +312,9 @@ def refund(*, order: Order, amount_minor: int, actor=None, reason: str = "") -> 
             idempotency_key=f"retrocel-order-{locked.pk}-refund-{request.pk}",
         )
     except stripe_gateway.GatewayError as exc:
-        OrderEvent.objects.create(order=locked, kind="refund_failed", actor=actor, note=str(exc))
+        OrderEvent.objects.create(
+            order=locked, kind=EventKind.REFUND_FAILED, actor=actor, note=str(exc)
+        )
         raise RefundNotAllowed(f"Stripe refused the refund: {exc}")
     request.note = f"{amount_minor} {result.id} {reason}".strip()
     request.save(update_fields=["note"])

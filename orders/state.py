@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from orders.exceptions import InvalidTransition
-from orders.models import LineStatus, Order, OrderEvent, OrderLine, OrderStatus
+from orders.models import EventKind, LineStatus, Order, OrderEvent, OrderLine, OrderStatus
 
 S = OrderStatus
 
@@ -83,7 +83,7 @@ def transition(order: Order, to: str, *, actor=None, note: str = "") -> Order:  
         locked.save(update_fields=fields)
         OrderEvent.objects.create(
             order=locked,
-            kind="status",
+            kind=EventKind.STATUS,
             from_status=current,
             to_status=to,
             actor=actor,
@@ -127,7 +127,7 @@ def set_line_status(
         OrderEvent.objects.create(
             order=order,
             line=locked,
-            kind="line_status",
+            kind=EventKind.LINE_STATUS,
             from_status=current,
             to_status=to,
             actor=actor,

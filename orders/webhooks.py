@@ -20,7 +20,7 @@ from django.db import IntegrityError, transaction
 
 from orders import state, stripe_gateway
 from orders import webhook_fields as fields
-from orders.models import Order, OrderEvent, OrderStatus, StripeEvent
+from orders.models import EventKind, Order, OrderEvent, OrderStatus, StripeEvent
 
 log = logging.getLogger(__name__)
 S = OrderStatus
@@ -57,7 +57,7 @@ def _succeeded(obj: dict[str, Any]) -> str:
     if (amount, currency) != (order.total_minor, order.currency):
         OrderEvent.objects.create(
             order=order,
-            kind="payment_mismatch",
+            kind=EventKind.PAYMENT_MISMATCH,
             note=f"Stripe charged {amount} {currency}; the order is {order.total_minor} {order.currency}.",
         )
         log.error("order %s: paid amount %s %s does not match", order.number, amount, currency)
@@ -107,7 +107,7 @@ def _refunded(obj: dict[str, Any]) -> str:
     order.save(update_fields=["refunded_minor"])
     OrderEvent.objects.create(
         order=order,
-        kind="refunded",
+        kind=EventKind.REFUNDED,
         note=f"{order.refunded_minor - previous} refunded; {order.refunded_minor} of "
         f"{order.total_minor} in total (charge {charge_id}).",
     )

@@ -8,6 +8,6 @@ class PrintingConfig(AppConfig):
 
     def ready(self) -> None:
         from orders.signals import order_paid
-        from printing.fulfilment import on_order_paid
+        from printing.receivers import on_order_paid
 
         order_paid.connect(on_order_paid, dispatch_uid="printing.on_order_paid")

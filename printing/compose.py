@@ -3,7 +3,7 @@
 The placement contract and its geometry are ``styling.placement``'s
 (``Design.placement`` = ``{"scale", "offset_x", "offset_y"}``: scale 1 is cover
 fit of the bleed box, offsets move the image centre by fractions of the bleed
-box). ``styling.placement.compose`` draws previews by resampling; this module
+box). ``styling.placement.resample_onto_canvas`` draws previews by resampling; this module
 is the print composition: the image arrives already upscaled (RDN) to its
 exact placed size and is pasted pixel for pixel.
 
@@ -33,7 +33,14 @@ from styling.placement import Placement, PlacementInvalid, image_rect_mm
 
 PAPER = (255, 255, 255)
 
-__all__ = ["Placement", "PlacementError", "Rect", "compose", "image_rect", "upscale_target"]
+__all__ = [
+    "Placement",
+    "PlacementError",
+    "Rect",
+    "compose_print_canvas",
+    "image_rect",
+    "upscale_target",
+]
 
 
 class PlacementError(ValueError):
@@ -90,7 +97,9 @@ def placed_rect(size: tuple[int, int], spec: SpecSnapshot, placement: Placement)
     return Rect(round(cx - size[0] / 2), round(cy - size[1] / 2), size[0], size[1])
 
 
-def compose(image: Image.Image, spec: SpecSnapshot, placement: Placement) -> Image.Image:
+def compose_print_canvas(
+    image: Image.Image, spec: SpecSnapshot, placement: Placement
+) -> Image.Image:
     """The print canvas (bleed box at the spec's minimum DPI) with ``image`` placed on it.
 
     ``image`` is the styled image already upscaled to ``upscale_target``; it is

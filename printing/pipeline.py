@@ -1,4 +1,4 @@
-"""Print-file pipeline: route lines to vendors, upscale, compose, write PDF, preflight.
+"""Print-file pipeline: route lines to vendors, upscale, compose_print_canvas, write PDF, preflight.
 
 Read top to bottom, this is the journey of a paid order's print files::
 
@@ -36,17 +36,23 @@ from django.utils import timezone
 from PIL import Image
 
 from catalog.models import Product
-from orders.models import LineStatus, Order, OrderEvent, OrderLine, OrderStatus
+from orders.models import EventKind, LineStatus, Order, OrderEvent, OrderLine, OrderStatus
 from orders.snapshots import SnapshotError, SpecSnapshot
 from printing import state
-from printing.compose import Placement, PlacementError, compose, placement_from_json, upscale_target
+from printing.compose import (
+    Placement,
+    PlacementError,
+    compose_print_canvas,
+    placement_from_json,
+    upscale_target,
+)
 from printing.models import PrintFile, PrintStatus, ProductRoute, Vendor, print_file_path
 from printing.pdf import TicketInfo, write_print_pdf
 from printing.preflight import preflight_pdf
 from styling import engine
 from styling.placement import print_dpi, print_render
 from styling.print_source import PrintSourceError, render_print_raster
-from styling.services import source_size
+from styling.uploads import source_size
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +131,7 @@ def render_order(
             elif print_file.vendor_id is None:
                 PrintFile.objects.filter(pk=print_file.pk).update(vendor=vendor)
                 OrderEvent.objects.create(
-                    order=order, line=line, kind="routed", note=f"Routed to {vendor.name}"
+                    order=order, line=line, kind=EventKind.ROUTED, note=f"Routed to {vendor.name}"
                 )
             if print_file.status == PrintStatus.READY and not force:
                 ready.append(line.pk)
@@ -142,7 +148,7 @@ def render_order(
         if unrouted:
             products = sorted({line.product_title for line in lines if line.pk in unrouted})
             message = "No active vendor is routed for: " + ", ".join(products)
-            OrderEvent.objects.create(order=order, kind="routing_failed", note=message)
+            OrderEvent.objects.create(order=order, kind=EventKind.ROUTING_FAILED, note=message)
             transaction.on_commit(partial(_notify_admins_routing, order_id, message))
         for line_id in queued if enqueue else ():
             transaction.on_commit(partial(enqueue_line_chain, line_id))
@@ -191,7 +197,7 @@ def mark_order_ready_if_complete(order_id: int) -> bool:
         order.ready_for_production_at = timezone.now()
         order.save(update_fields=["ready_for_production_at"])
         OrderEvent.objects.create(
-            order=order, kind="ready_for_production", note="Every line has a print file."
+            order=order, kind=EventKind.READY_FOR_PRODUCTION, note="Every line has a print file."
         )
         vendor_ids = sorted(set(order.lines.values_list("printfile__vendor_id", flat=True)))
         for vendor_id in vendor_ids:
@@ -206,7 +212,7 @@ def enqueue_vendor_notification(order_id: int, vendor_id: int) -> None:
 
 
 def _notify_admins_routing(order_id: int, message: str) -> None:
-    from printing.notifications import notify_admins_print_failure
+    from printing.emails import notify_admins_print_failure
 
     order = Order.objects.get(pk=order_id)
     notify_admins_print_failure(order=order, line=None, error=message)
@@ -328,7 +334,8 @@ def upscale_line(line_id: int) -> bool:
     image already matches its inputs. Raises ``PrintFileError`` for a line that can never
     print.
     """
-    from ml.sr import WeightsError, load_rdn
+    from ml.sr import load_rdn
+    from ml.weights import WeightsRejected
 
     line = _line(line_id)
     print_file = line.printfile
@@ -378,7 +385,7 @@ def upscale_line(line_id: int) -> bool:
         )
     except PrintSourceError as exc:
         raise PrintFileError(str(exc)) from exc
-    except WeightsError as exc:
+    except WeightsRejected as exc:
         raise PrintFileError(f"The upscaler cannot load its weights: {exc}") from exc
     buffer = io.BytesIO()
     result.image.save(buffer, "PNG", compress_level=1)
@@ -445,7 +452,7 @@ def render_line_pdf(line: OrderLine) -> tuple[bytes, dict]:
         upscaled = Image.open(io.BytesIO(fh.read()))
         upscaled.load()
     try:
-        canvas = compose(upscaled, spec, placement)
+        canvas = compose_print_canvas(upscaled, spec, placement)
     except PlacementError as exc:
         raise PrintFileError(str(exc)) from exc
     del upscaled
@@ -496,11 +503,11 @@ def write_line_pdf(line_id: int) -> bool:
         OrderEvent.objects.create(
             order_id=line.order_id,
             line=line,
-            kind="print_file_ready" if passed else "preflight_failed",
+            kind=EventKind.PRINT_FILE_READY if passed else "preflight_failed",
             note=f"{name} sha256 {sha256[:12]}" if passed else error,
         )
     if not passed:
-        from printing.notifications import notify_admins_print_failure
+        from printing.emails import notify_admins_print_failure
 
         notify_admins_print_failure(order=line.order, line=line, error=error)
         return False
@@ -510,13 +517,13 @@ def write_line_pdf(line_id: int) -> bool:
 
 def _keep_previous_file(line: OrderLine, reason: str) -> None:
     """A re-render failed: back to ``ready`` with the previous file, saying why (audited, mailed)."""
-    from printing.notifications import notify_admins_print_failure
+    from printing.emails import notify_admins_print_failure
 
     error = f"Re-render failed; the previous file is kept. {reason}"[:MAX_ERROR]
     with transaction.atomic():
         state.transition(line.printfile, PrintStatus.READY, note=error, error=error)
         OrderEvent.objects.create(
-            order_id=line.order_id, line=line, kind="rerender_failed", note=error
+            order_id=line.order_id, line=line, kind=EventKind.RERENDER_FAILED, note=error
         )
     notify_admins_print_failure(order=line.order, line=line, error=error)
 
@@ -526,7 +533,7 @@ def mark_line_failed(line_id: int, error: str) -> None:
 
     A failed re-render keeps the previous good file (``ready``, with the reason).
     """
-    from printing.notifications import notify_admins_print_failure
+    from printing.emails import notify_admins_print_failure
 
     line = OrderLine.objects.select_related("order", "printfile").get(pk=line_id)
     print_file = line.printfile
@@ -539,7 +546,7 @@ def mark_line_failed(line_id: int, error: str) -> None:
     with transaction.atomic():
         state.transition(print_file, PrintStatus.FAILED, note=error, error=error[:MAX_ERROR])
         OrderEvent.objects.create(
-            order=line.order, line=line, kind="print_failed", note=print_file.error
+            order=line.order, line=line, kind=EventKind.PRINT_FAILED, note=print_file.error
         )
     notify_admins_print_failure(order=line.order, line=line, error=error)
 
@@ -582,7 +589,7 @@ def rerender(order: Order, *, actor, line_ids: list[int] | None = None) -> Rende
         )
         OrderEvent.objects.create(
             order=order,
-            kind="rerender_requested",
+            kind=EventKind.RERENDER_REQUESTED,
             actor=actor,
             note="Lines " + ", ".join(str(pk) for pk in plan.queued),
         )

@@ -108,8 +108,8 @@ def write_line_pdf_task(self, line_id: int) -> bool:
 def notify_vendor_task(self, order_id: int, vendor_id: int) -> int:
     """Email a vendor that an order has print-ready files for it."""
     from orders.models import Order
+    from printing.emails import notify_vendor_new_order
     from printing.models import Vendor
-    from printing.notifications import notify_vendor_new_order
 
     return notify_vendor_new_order(
         order=Order.objects.get(pk=order_id), vendor=Vendor.objects.get(pk=vendor_id)
@@ -127,6 +127,6 @@ def notify_vendor_task(self, order_id: int, vendor_id: int) -> int:
 def notify_shipped_task(self, line_id: int) -> int:
     """Email the shopper that a line has shipped, with its tracking number."""
     from orders.models import OrderLine
-    from printing.notifications import notify_shopper_shipped
+    from printing.emails import notify_shopper_shipped
 
     return notify_shopper_shipped(line=OrderLine.objects.select_related("order").get(pk=line_id))

@@ -41,14 +41,14 @@ from django.conf import settings
 from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.utils import timezone
 
-from orders.models import Order, OrderEvent, OrderStatus
+from orders.models import EventKind, Order, OrderEvent, OrderStatus
 from printing import state
 from printing.models import PrintFile
 
 log = logging.getLogger(__name__)
 
-REQUEUED = "print_requeued"
-REQUESTED = "print_requested"  # printing.fulfilment writes it when the order is paid
+REQUEUED = EventKind.PRINT_REQUEUED
+REQUESTED = EventKind.PRINT_REQUESTED  # printing.receivers writes it when the order is paid
 
 
 def mark_enqueued(line_id: int) -> None:

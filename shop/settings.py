@@ -319,7 +319,7 @@ RATE_LIMITS = {
 STYLING_MAX_ACTIVE_JOBS = env.int("STYLING_MAX_ACTIVE_JOBS", default=2)
 
 # --- Payments (Stripe) ----------------------------------------------------------------------------
-# Development and tests talk to the local Stripe emulator (orders/emulator, localstripe) over HTTP;
+# Development and tests talk to the local Stripe emulator (devkit/stripe_emulator, localstripe) over HTTP;
 # an empty STRIPE_API_BASE means real Stripe. Production refuses to start without real secrets.
 SHOP_CURRENCY = env.str("SHOP_CURRENCY", default="USD").upper()
 if PRODUCTION:

@@ -32,14 +32,14 @@ def processes(*, host: str, port: int) -> list[tuple[str, list[str], dict[str, s
 def _stripe_emulator(
     python: str, *, host: str, port: int
 ) -> list[tuple[str, list[str], dict[str, str]]]:
-    """The local Stripe emulator when STRIPE_API_BASE points at this machine (orders/emulator)."""
+    """The local Stripe emulator when STRIPE_API_BASE points at this machine (devkit/stripe_emulator)."""
     base = urlsplit(settings.STRIPE_API_BASE) if settings.STRIPE_API_BASE else None
     if base is None or base.hostname not in ("127.0.0.1", "localhost"):
         return []
     return [
         (
             "stripe-emulator",
-            [python, "-m", "orders.emulator", "--host", base.hostname, "--port", str(base.port or 80),
+            [python, "-m", "devkit.stripe_emulator", "--host", base.hostname, "--port", str(base.port or 80),
              "--store", str(settings.VAR_DIR / "stripe-emulator.pickle"),
              "--webhook-url", f"http://{host}:{port}/stripe/webhook/",
              "--webhook-secret", settings.STRIPE_WEBHOOK_SECRET],

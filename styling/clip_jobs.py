@@ -2,7 +2,7 @@
 
 A clip job is an ordinary ``StylingJob`` (same state machine, watchdog, active-job
 cap) whose upload has a :class:`~styling.models.Clip`. ``styling.tasks.gpu_stylize``
-hands it here instead of ``services.run_job``.
+hands it here instead of ``styling.jobs.worker.run_job``.
 
 * **Frame by frame, through the storage API**: each styled frame is saved as
   ``styled/<job>/frames/NNNN.png`` the moment it is done, and the clip's fixed
@@ -31,7 +31,6 @@ import uuid
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import Storage
 from django.db import DatabaseError
 from django.utils import timezone
 from PIL import Image
@@ -46,45 +45,36 @@ from ml.motion import (
     write_mp4,
     write_webp,
 )
-from styling import engine, services
+from styling import engine
+from styling.clip_files import frame_name, output_name, spec_name, storage
 from styling.clips import clip_limits
 from styling.exceptions import JobSuperseded, TransientStylingError
+from styling.jobs import dispatch
+from styling.jobs.state import PHOTO_GONE, TOO_SLOW, UNEXPECTED, fail_job, transition
+from styling.jobs.worker import ProgressReporter
+from styling.jobs.worker import _reason as reason_for  # the photo job's wording, shared
 from styling.models import Clip, ClipRender, JobStatus, StylingJob
 
 log = logging.getLogger(__name__)
 
-__all__ = ["frame_name", "is_clip_job", "run_clip_job"]
-
-OUTPUTS = ("clip.gif", "clip.webp", "clip.mp4", "result.png")
+__all__ = ["is_clip_job", "run_clip_job"]
 
 
 def is_clip_job(job_id: uuid.UUID | str) -> bool:
     return Clip.objects.filter(upload__jobs=job_id).exists()
 
 
-def frame_name(job: StylingJob, index: int) -> str:
-    return f"styled/{job.pk.hex}/frames/{index:04d}.png"
-
-
-def _spec_name(job: StylingJob) -> str:
-    return f"styled/{job.pk.hex}/frames/spec.json"
-
-
-def _storage() -> Storage:
-    return StylingJob._meta.get_field("result").storage
-
-
 def run_clip_job(*, job_id: uuid.UUID | str, task_id: str = "") -> StylingJob:
     """Claim a queued clip job and style the frames still missing; finish when all are done.
 
-    Same contract as :func:`styling.services.run_job`: safe to call twice, permanent
+    Same contract as :func:`styling.jobs.worker.run_job`: safe to call twice, permanent
     problems fail the job with a shopper-readable reason, transient ones re-queue it and
     raise :class:`TransientStylingError`.
     """
     job = StylingJob.objects.select_related("upload", "style", "upload__clip").get(pk=job_id)
     now = timezone.now()
     attempt = job.attempts + 1
-    if job.status != JobStatus.QUEUED or not services.transition(
+    if job.status != JobStatus.QUEUED or not transition(
         job,
         JobStatus.RUNNING,
         note=f"claimed by task {task_id}" if task_id else "claimed",
@@ -97,7 +87,7 @@ def run_clip_job(*, job_id: uuid.UUID | str, task_id: str = "") -> StylingJob:
         job.refresh_from_db()
         log.info("clip job %s is %s; nothing to do", job.pk, job.status)
         return job
-    reporter = services.ProgressReporter(job)
+    reporter = ProgressReporter(job)
     try:
         if _style_frames(job, reporter, attempt):
             _finish(job, reporter, attempt)
@@ -105,15 +95,15 @@ def run_clip_job(*, job_id: uuid.UUID | str, task_id: str = "") -> StylingJob:
         log.warning("clip job %s was taken over while running; this run stops", job.pk)
         job.refresh_from_db()
     except SoftTimeLimitExceeded:
-        _fail(job, services.TOO_SLOW, attempt)
+        _fail(job, TOO_SLOW, attempt)
     except (ImageRejected, ValueError) as exc:
         log.warning("clip job %s failed permanently: %r", job.pk, exc)
-        _fail(job, services._reason(exc), attempt)
+        _fail(job, reason_for(exc), attempt)
     except FileNotFoundError:
-        _fail(job, services.PHOTO_GONE, attempt)
+        _fail(job, PHOTO_GONE, attempt)
     except (DatabaseError, MemoryError, OSError) as exc:
         log.warning("clip job %s hit a transient error: %r", job.pk, exc)
-        services.transition(
+        transition(
             job,
             JobStatus.QUEUED,
             note=f"transient error: {exc!r}"[:300],
@@ -123,14 +113,14 @@ def run_clip_job(*, job_id: uuid.UUID | str, task_id: str = "") -> StylingJob:
         raise TransientStylingError(str(exc)) from exc
     except Exception:
         log.exception("clip job %s failed unexpectedly", job.pk)
-        _fail(job, services.UNEXPECTED, attempt)
+        _fail(job, UNEXPECTED, attempt)
     return job
 
 
-def _style_frames(job: StylingJob, reporter: services.ProgressReporter, attempt: int) -> bool:
+def _style_frames(job: StylingJob, reporter: ProgressReporter, attempt: int) -> bool:
     """Style the missing frames; False when the slice ran out and the job was re-queued."""
     clip = job.upload.clip
-    storage = _storage()
+    files = storage()
     with job.upload.original.open("rb") as fh:
         frames = decode_clip(fh.read(), clip_limits()).frames
     if len(frames) != clip.frames:  # the decoder changed under a stored clip: start over
@@ -144,7 +134,7 @@ def _style_frames(job: StylingJob, reporter: services.ProgressReporter, attempt:
     styled_here = 0
     for i, frame in enumerate(frames):
         name = frame_name(job, i)
-        if storage.exists(name):
+        if files.exists(name):
             continue  # done by an earlier run: never redone
         if styled_here and time.monotonic() > deadline:  # every slice styles one frame at least
             _next_slice(job, attempt, i, n)
@@ -159,20 +149,20 @@ def _style_frames(job: StylingJob, reporter: services.ProgressReporter, attempt:
         )
         png = io.BytesIO()
         styled.save(png, "PNG")
-        storage.save(name, ContentFile(png.getvalue()))
+        files.save(name, ContentFile(png.getvalue()))
     return True
 
 
-def _clip_spec(job: StylingJob, frames: list[Image.Image], reporter: services.ProgressReporter):
+def _clip_spec(job: StylingJob, frames: list[Image.Image], reporter: ProgressReporter):
     """The style spec every frame uses; fixed once per clip and stored, so a resumed run
     paints with the same palette as the frames already done."""
     import dataclasses
 
-    storage = _storage()
+    files = storage()
     spec = engine.style_spec(job.style)
-    name = _spec_name(job)
-    if storage.exists(name):
-        with storage.open(name, "rb") as fh:
+    name = spec_name(job)
+    if files.exists(name):
+        with files.open(name, "rb") as fh:
             stored = json.load(fh)
         return dataclasses.replace(spec, palette=tuple(tuple(c) for c in stored["palette"]))
     reporter.write("Choosing the clip's colours", 3)
@@ -187,13 +177,13 @@ def _clip_spec(job: StylingJob, frames: list[Image.Image], reporter: services.Pr
         ),
     )
     body = json.dumps({"palette": [list(c) for c in fixed.palette]}).encode()
-    storage.save(name, ContentFile(body))
+    files.save(name, ContentFile(body))
     return fixed
 
 
 def _next_slice(job: StylingJob, attempt: int, done: int, total: int) -> None:
     """Hand the remaining frames to a fresh task; the slice is not a failed attempt."""
-    if services.transition(
+    if transition(
         job,
         JobStatus.QUEUED,
         note=f"{done} of {total} frames done; next slice",
@@ -201,25 +191,24 @@ def _next_slice(job: StylingJob, attempt: int, done: int, total: int) -> None:
         attempts=attempt - 1,
         queued_at=timezone.now(),
     ):
-        services._enqueue(job)
+        dispatch.enqueue_job(job)
 
 
-def _finish(job: StylingJob, reporter: services.ProgressReporter, attempt: int) -> None:
+def _finish(job: StylingJob, reporter: ProgressReporter, attempt: int) -> None:
     """Hold still parts, write the downloads, and mark the job done."""
     clip = job.upload.clip
-    storage = _storage()
+    files = storage()
     reporter.write("Putting the frames together", 92)
     with job.upload.original.open("rb") as fh:
         source = fh.read()
     sources = decode_clip(source, clip_limits()).frames
     styled = []
     for i in range(clip.frames):
-        with storage.open(frame_name(job, i), "rb") as fh:
+        with files.open(frame_name(job, i), "rb") as fh:
             styled.append(Image.open(fh).convert("RGB"))
     stable = list(stabilise(sources, styled))
     figure = flicker(sources, stable)
     fps = clip.fps
-    base = f"styled/{job.pk.hex}/"
     blobs = {
         "clip.gif": write_gif(stable, fps),
         "clip.webp": write_webp(stable, fps),
@@ -231,9 +220,9 @@ def _finish(job: StylingJob, reporter: services.ProgressReporter, attempt: int) 
     blobs["result.png"] = poster.getvalue()
     saved = {}
     for name, body in blobs.items():
-        if storage.exists(base + name):  # a re-run after a crash here: same names
-            storage.delete(base + name)
-        saved[name] = storage.save(base + name, ContentFile(body))
+        if files.exists(output_name(job, name)):  # a re-run after a crash here: same names
+            files.delete(output_name(job, name))
+        saved[name] = files.save(output_name(job, name), ContentFile(body))
     render = ClipRender(
         job=job,
         gif=saved["clip.gif"],
@@ -245,7 +234,7 @@ def _finish(job: StylingJob, reporter: services.ProgressReporter, attempt: int) 
     ClipRender.objects.filter(job=job).delete()
     render.save(force_insert=True)
     finished = timezone.now()
-    if not services.transition(
+    if not transition(
         job,
         JobStatus.DONE,
         note="finished",
@@ -261,20 +250,5 @@ def _finish(job: StylingJob, reporter: services.ProgressReporter, attempt: int) 
 
 
 def _fail(job: StylingJob, reason: str, attempt: int) -> None:
-    """Fail the job; ``services.fail_job`` deletes everything it wrote (:func:`discard_outputs`)."""
-    services.fail_job(job, reason, expect_attempts=attempt)
-
-
-def discard_outputs(job: StylingJob) -> None:
-    """Delete a clip job's frames, spec and downloads (names are deterministic); a photo
-    job has none."""
-    clip = Clip.objects.filter(upload_id=job.upload_id).first()
-    if clip is None:
-        return
-    storage = _storage()
-    names = [_spec_name(job)] + [f"styled/{job.pk.hex}/{n}" for n in OUTPUTS]
-    names += [frame_name(job, i) for i in range(clip.frames)]
-    for name in names:
-        if storage.exists(name):
-            storage.delete(name)
-    ClipRender.objects.filter(job=job).delete()
+    """Fail the job; ``fail_job`` deletes everything it wrote (``clip_files.discard_outputs``)."""
+    fail_job(job, reason, expect_attempts=attempt)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from PIL import Image
 
 from styling import clips, selectors
-from styling.clip_jobs import frame_name
+from styling.clip_files import frame_name
 from styling.exceptions import StylingError
 from styling.models import ClipRender, JobStatus, StylingJob
 

@@ -19,8 +19,9 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from ml.motion import ClipLimits, ClipRejected, decode_clip, source_frame, write_mp4
-from styling import services
+from styling import uploads
 from styling.exceptions import JobNotReady, UploadRejected
+from styling.jobs import dispatch
 from styling.models import Clip, JobStatus, StylingJob, Upload
 from styling.selectors import Owner
 
@@ -121,10 +122,10 @@ def pick_frame(*, owner: Owner, job: StylingJob, index: int) -> StylingJob:
     png = io.BytesIO()
     frame.save(png, "PNG")
     stem = (job.upload.original_filename.rsplit(".", 1)[0] or "clip")[:200]
-    upload = services.create_upload(
+    upload = uploads.create_upload(
         owner=owner, data=png.getvalue(), filename=f"{stem}-frame-{index + 1}.png"
     )
-    return services.start_job(
+    return dispatch.start_job(
         upload=upload,
         style=job.style,
         strength=job.strength,

@@ -22,13 +22,13 @@ from typing import Any
 
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
-from django.db import transaction
 from PIL import Image
 
 from ml.imageio import ImageRejected, open_image
 from ml.styles import BUILTIN_STYLES, StyleSpec, WeightsRejected, load_style, verify_weights
 from ml.weights import sha256_file
 from styling.engine import paint_palette, palette_json
+from styling.jobs.dispatch import enqueue_samples
 from styling.models import SamplesStatus, Style, StyleKind, StyleSample
 from styling.sample_art import sample_paths
 
@@ -159,12 +159,9 @@ def source_key(style: Style) -> str:
 
 def queue_samples(style: Style) -> None:
     """Mark the style's samples as queued and enqueue their generation after commit."""
-    from styling.tasks import generate_style_samples
-
     Style.objects.filter(pk=style.pk).update(samples_status=SamplesStatus.QUEUED, samples_error="")
     style.samples_status = SamplesStatus.QUEUED
-    style_id = style.pk
-    transaction.on_commit(lambda: generate_style_samples.delay(style_id))
+    enqueue_samples(style.pk)
 
 
 @contextmanager

@@ -27,8 +27,8 @@ class StyleNotAvailable(StylingError):
     code = "style_not_available"
 
 
-class StyleNotSellable(StylingError):
-    """The licence gate (``services.not_orderable_reason``) refused a design of this style."""
+class StyleNotOrderable(StylingError):
+    """The licence gate (``styling.rules.not_orderable_reason``) refused a design of this style."""
 
     code = "style_not_orderable"
 

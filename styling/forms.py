@@ -9,7 +9,7 @@ from catalog.models import Variant
 from ml.imageio import ACCEPTED_FORMATS
 from styling.models import Style
 from styling.placement import MAX_OFFSET, MAX_SCALE, MIN_SCALE, Placement, PlacementInvalid
-from styling.services import CropBox
+from styling.uploads import CropBox
 
 ACCEPT_ATTR = (
     "image/jpeg,image/png,image/webp,image/gif,image/tiff,image/bmp,"

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from styling.models import Style
-from styling.services import not_orderable_reason
+from styling.rules import not_orderable_reason
 
 
 @dataclass(frozen=True)

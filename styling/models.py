@@ -307,6 +307,3 @@ class ClipRender(models.Model):
 
     def __str__(self) -> str:
         return f"Clip render of {self.job_id}"
-
-
-from styling.pages import StyleIndexPage  # noqa: E402,F401  (page model lives in pages.py)

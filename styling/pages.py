@@ -9,6 +9,8 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.fields import RichTextField
 from wagtail.models import Page
 
+from styling import gallery
+
 
 class StyleIndexPage(Page):
     """Every enabled style, in the curators' order, with its samples and licence status."""
@@ -24,8 +26,6 @@ class StyleIndexPage(Page):
         verbose_name = "style index page"
 
     def get_context(self, request: HttpRequest, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        from styling import gallery
-
         context = super().get_context(request, *args, **kwargs)
         context["styles"] = gallery.style_cards()
         return context

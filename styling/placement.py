@@ -44,7 +44,7 @@ __all__ = [
     "Tier",
     "bleed_size_mm",
     "canvas_size_for_long_side",
-    "compose",
+    "resample_onto_canvas",
     "effective_dpi",
     "image_rect_mm",
     "max_scale_for_dpi",
@@ -250,7 +250,7 @@ def canvas_size_for_long_side(spec: PrintArea, long_side: int) -> tuple[int, int
     return max(1, round(bw * k)), max(1, round(bh * k))
 
 
-def compose(
+def resample_onto_canvas(
     image: Image.Image,
     spec: PrintArea,
     placement: Placement,

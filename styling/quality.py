@@ -1,6 +1,6 @@
 """The print-quality badge: the resolution a design prints at, its tier, and true advice.
 
-Pure rules on plain values (no database, no settings): ``styling.services`` gathers the
+Pure rules on plain values (no database, no settings): ``styling.designs`` gathers the
 original crop's pixels, the variant and the variants on sale, and this module decides.
 
 The figure is what the print path delivers (``styling.placement.print_dpi``): the style

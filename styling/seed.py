@@ -17,9 +17,9 @@ from styling.models import (
     Builtin,
     SamplesStatus,
     Style,
-    StyleIndexPage,
     StyleKind,
 )
+from styling.pages import StyleIndexPage
 from styling.sample_art import REFERENCE_PICTURE, sample_paths
 
 STYLES = [

@@ -3,7 +3,7 @@
 An owner is the browser session (its session key, as the orders app reads it too) and,
 when signed in, the user. A row is visible when either matches; anything else is treated
 as not existing (views answer 404). Signing in changes the session key; the rows of the
-old key are handed over by ``services.adopt_on_login``.
+old key are handed over by ``styling.uploads.adopt_on_login``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Celery tasks of the styling app: thin wrappers that take ids and call ``styling.services``."""
+"""Celery tasks of the styling app: thin wrappers that take ids and call ``styling.jobs``."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from dataclasses import asdict
 
 from celery import shared_task
 
-from styling import retention, services
+from styling import retention
 from styling.exceptions import TransientStylingError
+from styling.jobs import watchdog, worker
 
 #: Transient failures are retried with exponential backoff (2 s, 4 s, 8 s) this many times.
 STYLIZE_MAX_RETRIES = 3
@@ -29,13 +30,12 @@ def gpu_stylize(self, job_id: str) -> str:  # type: ignore[no-untyped-def]
     A clip's job runs frame by frame in ``styling.clip_jobs`` (same contract)."""
     from styling import clip_jobs
 
-    run = clip_jobs.run_clip_job if clip_jobs.is_clip_job(job_id) else services.run_job
+    run = clip_jobs.run_clip_job if clip_jobs.is_clip_job(job_id) else worker.run_job
     try:
         job = run(job_id=job_id, task_id=self.request.id or "")
     except TransientStylingError as exc:
         if self.request.retries >= STYLIZE_MAX_RETRIES:
-            job = services.StylingJob.objects.get(pk=job_id)
-            services.fail_job(job, services.UNEXPECTED)
+            job = worker.give_up(job_id)
             return job.status
         raise self.retry(exc=exc, countdown=2 ** (self.request.retries + 1))
     return job.status
@@ -43,8 +43,8 @@ def gpu_stylize(self, job_id: str) -> str:  # type: ignore[no-untyped-def]
 
 @shared_task(name="styling.watchdog_sweep")
 def watchdog_sweep() -> dict[str, list[str]]:
-    """Periodic: re-queue or fail jobs whose worker died (see ``services.watchdog_sweep``)."""
-    return asdict(services.watchdog_sweep())
+    """Periodic: re-queue or fail jobs whose worker died (see ``styling.jobs.watchdog``)."""
+    return asdict(watchdog.watchdog_sweep())
 
 
 @shared_task(name="styling.housekeeping")

@@ -26,7 +26,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from PIL import Image
 
 from ml.motion import is_clip
-from styling import clips, hooks, selectors, services
+from styling import clips, hooks, rules, selectors, uploads
+from styling.designs import create_design, print_quality, result_size
 from styling.engine import upload_limits
 from styling.exceptions import StylingError, UploadRejected
 from styling.forms import (
@@ -36,9 +37,11 @@ from styling.forms import (
     UploadForm,
     accepted_formats_text,
 )
-from styling.mockups import render_preview
+from styling.jobs import dispatch
+from styling.jobs.state import STAGE_LABELS
 from styling.models import ClipRender, JobStatus, StylingJob
 from styling.placement import Placement, overlay_geometry
+from styling.previews import render_preview
 
 SESSION_VARIANT_KEY = "styling_variant"
 PRIVATE_CACHE = "private, max-age=3600"
@@ -85,7 +88,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                     owner=owner, data=data, filename=photo.name or "clip"
                 )
             else:
-                created = services.create_upload(
+                created = uploads.create_upload(
                     owner=owner,
                     data=data,
                     filename=photo.name or "photo",
@@ -144,7 +147,7 @@ def choose_style(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     form = StyleChoiceForm(*bound, styles=styles, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            job = services.start_job(
+            job = dispatch.start_job(
                 upload=item,
                 style=form.cleaned_data["style"],
                 strength=form.cleaned_data["strength"],
@@ -166,7 +169,7 @@ def choose_style(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 def _progress_context(job: StylingJob) -> dict[str, object]:
     return {
         "job": job,
-        "stage_label": services.STAGE_LABELS.get(job.stage, job.stage or "Starting"),
+        "stage_label": STAGE_LABELS.get(job.stage, job.stage or "Starting"),
         "active": job.status in (JobStatus.QUEUED, JobStatus.RUNNING),
     }
 
@@ -192,7 +195,7 @@ def _clip_context(job: StylingJob) -> dict[str, object]:
 
 
 def _orderable_error(job: StylingJob) -> str:
-    return services.not_orderable_reason(job.style) or ""
+    return rules.not_orderable_reason(job.style) or ""
 
 
 @require_GET
@@ -276,7 +279,7 @@ def place(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     form = PlacementForm(*bound, variants=variants_qs, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            design = services.create_design(
+            design = create_design(
                 job=job,
                 variant=form.cleaned_data["variant"],
                 placement=form.cleaned_data["placement"],
@@ -288,7 +291,7 @@ def place(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             if next_url is None:
                 messages.success(request, "Saved to your designs.")
             return redirect(next_url or reverse("styling:designs"))
-    width, height = services.result_size(job)
+    width, height = result_size(job)
     return render(
         request,
         "styling/place.html",
@@ -336,9 +339,7 @@ def place_quality(request: HttpRequest, pk: uuid.UUID) -> JsonResponse:
     form = _placement_query(request)
     if job.status != JobStatus.DONE or not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400)
-    quality = services.print_quality(
-        job, form.cleaned_data["variant"], form.cleaned_data["placement"]
-    )
+    quality = print_quality(job, form.cleaned_data["variant"], form.cleaned_data["placement"])
     return JsonResponse(
         {
             "dpi": quality.dpi,

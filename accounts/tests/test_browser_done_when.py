@@ -16,7 +16,7 @@ from django.core import mail
 
 from catalog.models import Variant
 from catalog.tests.factories import seeded_mug
-from shop.testing.browser import CHROMIUM, chromium
+from devkit.browser import CHROMIUM, chromium
 from showcase.models import Entry
 from showcase.tests.factories import PASSWORD
 from styling.models import Design

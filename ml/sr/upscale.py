@@ -24,6 +24,7 @@ from PIL import Image
 from ml.device import DeviceInfo, pick_device
 from ml.sr.rdn import RDN, RDNConfig
 from ml.sr.tiling import Progress, sr_pass
+from ml.weights import WeightsRejected
 
 log = logging.getLogger(__name__)
 
@@ -47,23 +48,19 @@ class UpscaleResult:
     passes: int
 
 
-class WeightsError(ValueError):
-    """A weights file that is missing, malformed or does not fit the RDN it describes."""
-
-
 @functools.lru_cache(maxsize=4)
 def _load_cached(path: str) -> RDN:
     try:
         blob = torch.load(path, map_location="cpu", weights_only=True)
     except FileNotFoundError:
-        raise WeightsError(f"RDN weights not found: {path}") from None
+        raise WeightsRejected(f"RDN weights not found: {path}") from None
     if not isinstance(blob, dict) or "config" not in blob or "state_dict" not in blob:
-        raise WeightsError(f"{path} is not an RDN weights file ({{'config', 'state_dict'}})")
+        raise WeightsRejected(f"{path} is not an RDN weights file ({{'config', 'state_dict'}})")
     try:
         model = RDN(RDNConfig(**blob["config"]))
         model.load_state_dict(blob["state_dict"], strict=True)
     except (TypeError, RuntimeError, ValueError) as exc:
-        raise WeightsError(f"{path} does not match its RDN config: {exc}") from exc
+        raise WeightsRejected(f"{path} does not match its RDN config: {exc}") from exc
     model.eval().requires_grad_(False)
     log.info("Loaded RDN x%d from %s", model.scale, path)
     return model
@@ -73,7 +70,7 @@ def load_rdn(weights: str | Path | None = None) -> RDN:
     """The RDN for ``weights`` (None = the shipped x4 weights), loaded once per process.
 
     Loading is ``weights_only=True`` and strict: a file that does not match
-    the architecture it declares raises ``WeightsError``. The returned model
+    the architecture it declares raises ``ml.weights.WeightsRejected``. The returned model
     is shared; treat it as read-only.
     """
     return _load_cached(str(Path(weights or SHIPPED_WEIGHTS).resolve()))

@@ -10,10 +10,11 @@ import torch.nn.functional as F
 from PIL import Image
 
 import ml.sr
-from ml.sr import MAX_SR_SCALE, WeightsError, load_rdn, upscale, upscale_to
+from ml.sr import MAX_SR_SCALE, load_rdn, upscale, upscale_to
 from ml.sr.rdn import RDN
 from ml.sr.tiling import sr_pass
 from ml.sr.upscale import plan_passes
+from ml.weights import WeightsRejected
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 SET5 = SHARED / "data" / "sr" / "Set5"
@@ -157,9 +158,9 @@ def test_broken_or_mismatched_weights_are_refused(tmp_path):
 
     with pytest.raises(Exception):  # noqa: B017 - torch raises its own unpickling error
         load_rdn(garbage)
-    with pytest.raises(WeightsError, match="RDBs.1"):
+    with pytest.raises(WeightsRejected, match="RDBs.1"):
         load_rdn(wrong)
-    with pytest.raises(WeightsError, match="not found"):
+    with pytest.raises(WeightsRejected, match="not found"):
         load_rdn(tmp_path / "missing.pt")
 
 

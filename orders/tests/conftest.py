@@ -10,7 +10,7 @@ from celery.signals import before_task_publish
 from django.conf import settings
 from django.test import override_settings
 
-from orders.testing import Emulator, running_emulator
+from devkit.stripe import Emulator, running_emulator
 
 
 @pytest.fixture(scope="session")

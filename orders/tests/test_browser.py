@@ -8,9 +8,9 @@ import pytest
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 
+from devkit.browser import chromium
 from orders.models import Order, OrderStatus
 from orders.tests.factories import DesignFactory, ShippingRateFactory
-from shop.testing.browser import chromium
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "orders"
 

@@ -9,8 +9,8 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from devkit.stripe import sign
 from orders.models import Order, OrderEvent, OrderStatus, StripeEvent
-from orders.testing import sign
 from orders.tests.factories import OrderFactory
 
 pytestmark = pytest.mark.django_db

@@ -12,11 +12,11 @@ import pytest
 from django.conf import settings
 from django.core import mail
 
+from devkit.stripe import sign
 from orders import services
 from orders.exceptions import RefundNotAllowed
 from orders.models import OrderEvent, OrderStatus, StripeEvent
 from orders.tasks import send_order_confirmation
-from orders.testing import sign
 from orders.tests.helpers import (
     DECLINED_CARD,
     GOOD_CARD,

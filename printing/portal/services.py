@@ -6,7 +6,7 @@ from django.db import transaction
 
 from orders import state
 from orders.exceptions import OrdersError
-from orders.models import LineStatus, Order, OrderEvent, OrderLine
+from orders.models import EventKind, LineStatus, Order, OrderEvent, OrderLine
 from printing.state import file_is_ready
 
 
@@ -19,7 +19,7 @@ def record_download(*, user, order: Order, line: OrderLine | None, filename: str
     return OrderEvent.objects.create(
         order=order,
         line=line,
-        kind="download" if line is not None else "download_zip",
+        kind=EventKind.DOWNLOAD if line is not None else "download_zip",
         actor=user,
         note=filename,
     )

@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from orders.exceptions import OrdersError
-from orders.models import LineStatus
+from orders.models import EventKind, LineStatus
 from printing import selectors
 from printing.portal import services, zips
 from printing.portal.forms import LineStatusForm
@@ -91,8 +91,8 @@ def _history(order, lines, user):  # type: ignore[no-untyped-def]
     vendor_users = selectors.vendors_for(user).values("users")
     return order.events.filter(
         Q(line__in=lines)
-        | Q(line__isnull=True, kind__in=["status", "ready_for_production"])
-        | Q(line__isnull=True, kind="download_zip", actor__in=vendor_users)
+        | Q(line__isnull=True, kind__in=[EventKind.STATUS, EventKind.READY_FOR_PRODUCTION])
+        | Q(line__isnull=True, kind=EventKind.DOWNLOAD_ZIP, actor__in=vendor_users)
     ).select_related("actor", "line")
 
 

@@ -158,7 +158,7 @@ def test_shipping_every_line_ships_the_order_and_emails_tracking(
         assert response.status_code == 302
         # The shipped email is a task enqueued after commit; run its body here.
         assert len(callbacks) == 1
-        from printing.notifications import notify_shopper_shipped
+        from printing.emails import notify_shopper_shipped
 
         line.refresh_from_db()
         notify_shopper_shipped(line=line)

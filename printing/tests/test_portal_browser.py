@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from devkit.browser import chromium
 from orders.links import order_path
 from orders.models import OrderEvent, OrderStatus
 from printing.tests.print_factories import (
@@ -19,7 +20,6 @@ from printing.tests.print_factories import (
     paid_order_with_lines,
     run_line_pipeline,
 )
-from shop.testing.browser import chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -18,13 +18,13 @@ from PIL import Image, ImageOps
 
 from catalog.models import PrintSpec, Product, ProductKind, Variant
 from catalog.seed import SPECS
+from devkit.browser import chromium
 from orders.models import Order, OrderStatus
 from orders.snapshots import SpecSnapshot
 from orders.tests.factories import ShippingRateFactory
 from printing.models import PrintFile, PrintStatus, ProductRoute
 from printing.tests import poppler
 from printing.tests.print_factories import VendorFactory
-from shop.testing.browser import chromium
 from styling.models import StylingJob
 from styling.tests.factories import StyleFactory
 

@@ -18,7 +18,7 @@ from PIL import Image
 from orders.snapshots import SpecSnapshot, spec_snapshot
 from printing.compose import (
     Placement,
-    compose,
+    compose_print_canvas,
     image_rect,
     mask_boxes,
     placed_rect,
@@ -74,7 +74,7 @@ def render(kind: str, photo: str = "101085.png", placement: Placement | None = N
     spec, placement = snapshot(kind), placement or Placement()
     src = source(kind, photo)
     placed = src.resize(upscale_target(src.size, spec, placement), Image.Resampling.LANCZOS)
-    data = write_print_pdf(compose(placed, spec, placement), spec, TICKET)
+    data = write_print_pdf(compose_print_canvas(placed, spec, placement), spec, TICKET)
     return spec, src, data
 
 
@@ -196,7 +196,7 @@ def test_same_input_gives_byte_identical_pdf() -> None:
     # Given one composed canvas
     spec, src = snapshot("small"), source("small")
     placed = src.resize(upscale_target(src.size, spec, Placement()), Image.Resampling.LANCZOS)
-    canvas = compose(placed, spec, Placement())
+    canvas = compose_print_canvas(placed, spec, Placement())
     # When it is written twice
     first, second = write_print_pdf(canvas, spec, TICKET), write_print_pdf(canvas, spec, TICKET)
     # Then the bytes are identical, dates included (taken from the order, not the clock)
@@ -217,7 +217,7 @@ def test_bleed_is_artwork_continued_not_scaled() -> None:
     rect = placed_rect(image.size, spec, placement)
     assert (rect.x, rect.y, rect.width, rect.height) == (bx, by, cw - 2 * bx, ch - 2 * by)
     # When it is composed
-    out = np.asarray(compose(image, spec, placement))
+    out = np.asarray(compose_print_canvas(image, spec, placement))
     # Then the trim area holds the artwork pixel for pixel (no rescale) ...
     assert np.array_equal(out[by : ch - by, bx : cw - bx], art)
     # ... and the bleed continues the artwork's edge pixels outwards
@@ -230,7 +230,7 @@ def test_wrap_bleed_continues_round_the_mug_and_handle_is_blank() -> None:
     spec = snapshot("mug")
     src = source("mug")
     placed = src.resize(upscale_target(src.size, spec, Placement()), Image.Resampling.LANCZOS)
-    out = np.asarray(compose(placed, spec, Placement()))
+    out = np.asarray(compose_print_canvas(placed, spec, Placement()))
     cw, _ = spec.canvas_pixels()
     bx = round(cw * float(spec.bleed_mm / spec.bleed_width_mm))
     # The left bleed repeats the right end of the trim area, and vice versa.

@@ -12,8 +12,8 @@ from orders.models import OrderEvent
 from orders.snapshots import SpecSnapshot
 from printing import pipeline
 from printing import tasks as print_tasks
+from printing.emails import notify_vendor_new_order
 from printing.models import PrintStatus
-from printing.notifications import notify_vendor_new_order
 from printing.preflight import preflight_pdf
 from printing.tests.print_factories import (
     VendorFactory,

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from devkit.browser import chromium
 from orders.models import OrderEvent
 from orders.tests.helpers import wait_for
 from printing.models import PrintFile, PrintFileEvent, PrintStatus
@@ -18,7 +19,6 @@ from printing.tests.print_factories import (
     paid_order_with_lines,
     run_line_pipeline,
 )
-from shop.testing.browser import chromium
 
 pytestmark = [
     pytest.mark.browser,

@@ -10,7 +10,7 @@ import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 
-from shop.testing.browser import CspViolation, chromium
+from devkit.browser import CspViolation, chromium
 
 pytestmark = pytest.mark.django_db
 

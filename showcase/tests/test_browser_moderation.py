@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.files.base import ContentFile
 
+from devkit.browser import CHROMIUM, chromium
 from shop.seed import seed_site
-from shop.testing.browser import CHROMIUM, chromium
 from showcase.models import Report, ReportReason
 from showcase.seed import seed_gallery
 from showcase.tests.factories import EntryFactory

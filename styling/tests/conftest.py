@@ -9,8 +9,8 @@ from django.conf import settings
 from django.test import Client
 
 from styling.selectors import Owner
-from styling.services import create_upload
 from styling.tests.factories import StyleFactory, png_bytes
+from styling.uploads import create_upload
 
 
 def stored_files() -> list[str]:

@@ -13,9 +13,9 @@ from PIL import Image
 from shop.seed import seed_site
 from styling import curation
 from styling.models import Builtin, SamplesStatus, Style, StyleKind, StyleSample
+from styling.rules import not_orderable_reason
 from styling.sample_art import SAMPLE_NAMES
 from styling.seed import seed_styles
-from styling.services import assert_style_orderable
 from styling.tests.test_style_admin import ADD_URL, assert_nothing_saved, gan_post
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def test_seeded_anime_cel_is_orderable_and_the_gallery_shows_its_samples(client:
     assert style.is_enabled and style.commercial_use_allowed
     assert style.licence == "Retrocel proprietary (our own code)"
     # Then it can be ordered
-    assert assert_style_orderable(style) is None
+    assert not_orderable_reason(style) is None
     # When its samples are made (what the queued task runs)
     assert curation.generate_samples(style_id=style.pk) == "done"
     style.refresh_from_db()

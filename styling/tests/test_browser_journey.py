@@ -13,7 +13,7 @@ from django.conf import settings
 
 from catalog.models import Variant
 from catalog.tests.factories import seeded_mug
-from shop.testing.browser import CHROMIUM, chromium
+from devkit.browser import CHROMIUM, chromium
 from styling.models import Design, StylingJob
 from styling.tests.factories import StyleFactory
 

@@ -18,9 +18,9 @@ from PIL import Image
 
 from catalog.models import Variant
 from catalog.tests.factories import seeded_mug
+from devkit.browser import CHROMIUM, chromium
 from ml.motion import decode_clip
 from ml.testing import clips
-from shop.testing.browser import CHROMIUM, chromium
 from styling.models import Clip, Design, StylingJob
 from styling.tests.factories import StyleFactory
 

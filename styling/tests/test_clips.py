@@ -17,9 +17,11 @@ from PIL import Image
 
 from ml.motion import decode_clip
 from ml.testing import clips
-from styling import services
-from styling.clip_jobs import frame_name, run_clip_job
+from styling.clip_files import frame_name
+from styling.clip_jobs import run_clip_job
 from styling.clips import create_clip_upload
+from styling.jobs.watchdog import watchdog_sweep
+from styling.jobs.worker import _reason
 from styling.models import Clip, ClipRender, StylingJob, Upload
 from styling.selectors import Owner
 from styling.tests.conftest import stored_files
@@ -122,7 +124,7 @@ def test_a_failing_clip_job_deletes_the_frames_it_had_written(clip_mp4):
         storage.save(frame_name(job, i), ContentFile(b"frame"))
     run_clip_job(job_id=job.pk)
     job.refresh_from_db()
-    assert (job.status, job.error_message) == ("failed", services._reason(ValueError()))
+    assert (job.status, job.error_message) == ("failed", _reason(ValueError()))
     assert not any(storage.exists(frame_name(job, i)) for i in range(8))
     assert not ClipRender.objects.exists()
     assert [f for f in stored_files() if f.startswith("styled/")] == []
@@ -178,7 +180,7 @@ def test_a_clip_job_runs_frame_by_frame_survives_a_dead_worker_and_downloads(
     }
     assert "Painting frame 2 of 8" in stages, stages
     time.sleep(1.5)
-    assert services.watchdog_sweep().requeued == [str(job.pk)]  # back to the queue
+    assert watchdog_sweep().requeued == [str(job.pk)]  # back to the queue
 
     # Then a new worker, whose tasks style one frame each before handing the rest on to a
     # fresh task, finishes it without redoing a stored frame

@@ -10,7 +10,8 @@ from django.apps import apps
 from django.test import override_settings
 from django.utils import timezone
 
-from styling import retention, services
+from styling import designs, retention, uploads
+from styling.jobs import dispatch, worker
 from styling.models import Design, StylingJob, StylingJobEvent, Upload
 from styling.placement import Placement
 from styling.tests.conftest import stored_files
@@ -29,15 +30,15 @@ def age(days: float, *rows) -> None:
 @pytest.fixture
 def finished(owner, style):
     """An upload with a finished job and a design on a small sticker."""
-    upload = services.create_upload(owner=owner, data=png_bytes(), filename="a.png")
-    job = services.start_job(upload=upload, style=style)
-    services.run_job(job_id=job.pk)
+    upload = uploads.create_upload(owner=owner, data=png_bytes(), filename="a.png")
+    job = dispatch.start_job(upload=upload, style=style)
+    worker.run_job(job_id=job.pk)
     job.refresh_from_db()
     spec = PrintSpecFactory(
         trim_width_mm=Decimal("20"), trim_height_mm=Decimal("20"), bleed_mm=Decimal("3"),
         safe_margin_mm=Decimal("2"), masks=[],
     )  # fmt: skip
-    design = services.create_design(
+    design = designs.create_design(
         job=job, variant=VariantFactory(print_spec=spec), placement=Placement()
     )
     return upload, job, design
@@ -110,7 +111,7 @@ def test_retention_is_configurable(finished) -> None:
 
 
 def test_uploads_without_jobs_are_cleaned_too(owner, django_capture_on_commit_callbacks) -> None:
-    upload = services.create_upload(owner=owner, data=png_bytes(), filename="a.png")
+    upload = uploads.create_upload(owner=owner, data=png_bytes(), filename="a.png")
     age(7.5, upload)
     with django_capture_on_commit_callbacks(execute=True):
         assert retention.housekeeping().uploads == 1

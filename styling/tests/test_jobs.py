@@ -9,8 +9,8 @@ from django.test import override_settings
 from django.utils import timezone
 from PIL import Image, ImageChops
 
-from styling import services
-from styling.exceptions import StyleNotAvailable
+from styling.exceptions import JobSuperseded, StyleNotAvailable
+from styling.jobs import dispatch, state, watchdog, worker
 from styling.models import JobStatus, StylingJob, StylingJobEvent
 from styling.tests.factories import StyleFactory
 
@@ -19,9 +19,9 @@ pytestmark = pytest.mark.django_db
 
 def running_job(upload, style, *, attempts: int = 1, heartbeat_age_s: float = 0) -> StylingJob:
     """A job as a worker leaves it when it dies: running, last heartbeat some time ago."""
-    job = services.start_job(upload=upload, style=style)
+    job = dispatch.start_job(upload=upload, style=style)
     beat = timezone.now() - timedelta(seconds=heartbeat_age_s)
-    assert services.transition(
+    assert state.transition(
         job, JobStatus.RUNNING, attempts=attempts, started_at=beat, heartbeat_at=beat
     )
     return job
@@ -32,7 +32,7 @@ def statuses(job: StylingJob) -> list[tuple[str, str]]:
 
 
 def test_start_job_creates_a_queued_job_with_an_audit_row(small_upload, style) -> None:
-    job = services.start_job(upload=small_upload, style=style, strength=0.6)
+    job = dispatch.start_job(upload=small_upload, style=style, strength=0.6)
     job.refresh_from_db()
     assert (job.status, job.stage, job.progress, job.attempts) == ("queued", "queued", 0, 0)
     assert job.strength == 0.6
@@ -43,16 +43,16 @@ def test_start_job_creates_a_queued_job_with_an_audit_row(small_upload, style) -
 def test_a_disabled_style_cannot_be_started(small_upload) -> None:
     style = StyleFactory(is_enabled=False, name="Old look")
     with pytest.raises(StyleNotAvailable) as caught:
-        services.start_job(upload=small_upload, style=style)
+        dispatch.start_job(upload=small_upload, style=style)
     assert caught.value.message == "The style “Old look” is not available any more."
     assert StylingJob.objects.count() == 0
 
 
 def test_run_job_stylizes_and_records_progress(small_upload, style) -> None:
     # Given a queued job on a 96x80 photo
-    job = services.start_job(upload=small_upload, style=style)
+    job = dispatch.start_job(upload=small_upload, style=style)
     # When a worker runs it (here in process: the same code the task calls)
-    services.run_job(job_id=job.pk, task_id="t-1")
+    worker.run_job(job_id=job.pk, task_id="t-1")
     # Then it is done, with a result of the photo's size that differs from the photo
     job.refresh_from_db()
     assert (job.status, job.stage, job.progress, job.attempts) == ("done", "done", 100, 1)
@@ -66,10 +66,10 @@ def test_run_job_stylizes_and_records_progress(small_upload, style) -> None:
 
 
 def test_run_job_twice_is_a_no_op_the_second_time(small_upload, style) -> None:
-    job = services.start_job(upload=small_upload, style=style)
-    services.run_job(job_id=job.pk)
+    job = dispatch.start_job(upload=small_upload, style=style)
+    worker.run_job(job_id=job.pk)
     first = StylingJob.objects.get(pk=job.pk)
-    again = services.run_job(job_id=job.pk)
+    again = worker.run_job(job_id=job.pk)
     assert again.status == "done"
     assert StylingJob.objects.get(pk=job.pk).finished_at == first.finished_at
     assert job.events.count() == 3
@@ -77,8 +77,8 @@ def test_run_job_twice_is_a_no_op_the_second_time(small_upload, style) -> None:
 
 def test_a_style_ml_refuses_fails_the_job_with_a_reason(small_upload) -> None:
     style = StyleFactory(params={"palette_size": 99})
-    job = services.start_job(upload=small_upload, style=style)
-    services.run_job(job_id=job.pk)
+    job = dispatch.start_job(upload=small_upload, style=style)
+    worker.run_job(job_id=job.pk)
     job.refresh_from_db()
     assert job.status == "failed"
     assert job.error_message == (
@@ -88,20 +88,20 @@ def test_a_style_ml_refuses_fails_the_job_with_a_reason(small_upload) -> None:
 
 
 def test_a_photo_deleted_under_the_job_fails_it_with_a_reason(small_upload, style) -> None:
-    job = services.start_job(upload=small_upload, style=style)
+    job = dispatch.start_job(upload=small_upload, style=style)
     small_upload.image.storage.delete(small_upload.image.name)
-    services.run_job(job_id=job.pk)
+    worker.run_job(job_id=job.pk)
     job.refresh_from_db()
-    assert (job.status, job.error_message) == ("failed", services.PHOTO_GONE)
+    assert (job.status, job.error_message) == ("failed", state.PHOTO_GONE)
 
 
 def test_progress_from_a_superseded_worker_is_refused(small_upload, style) -> None:
     # Given a job the watchdog took away from its worker (attempt 1 -> re-queued -> attempt 2)
     job = running_job(small_upload, style, attempts=1)
-    reporter = services.ProgressReporter(job)
+    reporter = worker.ProgressReporter(job)
     StylingJob.objects.filter(pk=job.pk).update(attempts=2)
     # When the old worker reports progress, it is told to stop and nothing is written
-    with pytest.raises(services.JobSuperseded):
+    with pytest.raises(JobSuperseded):
         reporter("stylize", 0.5)
     assert StylingJob.objects.get(pk=job.pk).progress == 0
 
@@ -111,11 +111,11 @@ def test_progress_from_a_superseded_worker_is_refused(small_upload, style) -> No
     [("done", "running"), ("failed", "queued"), ("queued", "done"), ("done", "failed")],
 )
 def test_transitions_outside_the_table_are_refused(small_upload, style, source, target) -> None:
-    job = services.start_job(upload=small_upload, style=style)
+    job = dispatch.start_job(upload=small_upload, style=style)
     StylingJob.objects.filter(pk=job.pk).update(status=source)
     job.refresh_from_db()
     with pytest.raises(ValueError, match=f"cannot go from {source} to {target}"):
-        services.transition(job, target)
+        state.transition(job, target)
     assert StylingJob.objects.get(pk=job.pk).status == source
 
 
@@ -123,7 +123,7 @@ def test_transitions_outside_the_table_are_refused(small_upload, style, source, 
 def test_watchdog_requeues_a_stale_running_job_with_attempts_left(small_upload, style) -> None:
     job = running_job(small_upload, style, attempts=1, heartbeat_age_s=61)
     old_task = StylingJob.objects.get(pk=job.pk).celery_task_id
-    result = services.watchdog_sweep()
+    result = watchdog.watchdog_sweep()
     job.refresh_from_db()
     assert result.requeued == [str(job.pk)] and result.failed == []
     assert (job.status, job.stage, job.progress, job.attempts) == ("queued", "queued", 0, 1)
@@ -134,17 +134,17 @@ def test_watchdog_requeues_a_stale_running_job_with_attempts_left(small_upload, 
 @override_settings(STYLING_JOB_STALE_SECONDS=60, STYLING_JOB_MAX_ATTEMPTS=2)
 def test_watchdog_fails_a_stale_job_that_used_its_attempts(small_upload, style) -> None:
     job = running_job(small_upload, style, attempts=2, heartbeat_age_s=61)
-    result = services.watchdog_sweep()
+    result = watchdog.watchdog_sweep()
     job.refresh_from_db()
     assert result.failed == [str(job.pk)] and result.requeued == []
-    assert (job.status, job.error_message) == ("failed", services.WORKER_DIED)
+    assert (job.status, job.error_message) == ("failed", state.WORKER_DIED)
     assert job.error_message == "The styling worker stopped unexpectedly; please try again."
 
 
 @override_settings(STYLING_JOB_STALE_SECONDS=60)
 def test_watchdog_leaves_a_job_with_a_fresh_heartbeat_alone(small_upload, style) -> None:
     job = running_job(small_upload, style, heartbeat_age_s=30)
-    assert services.watchdog_sweep() == services.SweepResult(requeued=[], failed=[])
+    assert watchdog.watchdog_sweep() == watchdog.SweepResult(requeued=[], failed=[])
     job.refresh_from_db()
     assert job.status == "running"
     assert job.events.count() == 2
@@ -152,16 +152,16 @@ def test_watchdog_leaves_a_job_with_a_fresh_heartbeat_alone(small_upload, style)
 
 @override_settings(STYLING_JOB_QUEUE_TIMEOUT_SECONDS=600)
 def test_watchdog_fails_a_job_nobody_picked_up(small_upload, style) -> None:
-    job = services.start_job(upload=small_upload, style=style)
+    job = dispatch.start_job(upload=small_upload, style=style)
     StylingJob.objects.filter(pk=job.pk).update(queued_at=timezone.now() - timedelta(seconds=601))
-    services.watchdog_sweep()
+    watchdog.watchdog_sweep()
     job.refresh_from_db()
-    assert (job.status, job.error_message) == ("failed", services.NOT_PICKED_UP)
+    assert (job.status, job.error_message) == ("failed", state.NOT_PICKED_UP)
 
 
 def test_job_events_are_ordered_audit_rows(small_upload, style) -> None:
-    job = services.start_job(upload=small_upload, style=style)
-    services.fail_job(job, "nope")
+    job = dispatch.start_job(upload=small_upload, style=style)
+    state.fail_job(job, "nope")
     assert list(StylingJobEvent.objects.filter(job=job).values_list("to_status", "note")) == [
         ("queued", "created"),
         ("failed", "nope"),

@@ -20,8 +20,10 @@ from wagtail.models import Revision
 from ml.color import pil_to_tensor, srgb_to_oklab
 from ml.palette import palette_lab, palette_of
 from shop.seed import seed_site
-from styling import curation, services
-from styling.models import JobStatus, SamplesStatus, Style, StyleIndexPage, StylingJob
+from styling import curation, uploads
+from styling.jobs import worker
+from styling.models import JobStatus, SamplesStatus, Style, StylingJob
+from styling.pages import StyleIndexPage
 from styling.selectors import SESSION_OWNER_KEY, Owner
 from styling.tests.factories import StyleFactory, photo_bytes
 from styling.tests.test_style_admin import stored_style_files
@@ -47,12 +49,12 @@ def owned_client() -> tuple[Client, Owner]:
 
 
 def done_job(shared_data: Path, owner: Owner, style: Style | None = None) -> StylingJob:
-    """A job run by the worker's own function (``services.run_job``), in this process."""
-    upload = services.create_upload(
+    """A job run by the worker's own function (``worker.run_job``), in this process."""
+    upload = uploads.create_upload(
         owner=owner, data=photo_bytes(shared_data, PHOTO), filename="house.jpg"
     )
     job = StylingJob.objects.create(upload=upload, style=style or StyleFactory())
-    return services.run_job(job_id=job.pk)
+    return worker.run_job(job_id=job.pk)
 
 
 def png_upload(image: Image.Image, name: str = "still.png") -> SimpleUploadedFile:

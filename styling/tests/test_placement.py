@@ -14,7 +14,6 @@ from styling.placement import (
     Rect,
     Tier,
     canvas_size_for_long_side,
-    compose,
     effective_dpi,
     image_rect_mm,
     max_scale_for_dpi,
@@ -22,6 +21,7 @@ from styling.placement import (
     print_dpi,
     print_render,
     quality_tier,
+    resample_onto_canvas,
 )
 
 
@@ -74,20 +74,20 @@ def test_max_scale_for_dpi_is_where_the_dpi_meets_the_minimum() -> None:
 
 
 def test_compose_default_fills_the_canvas_with_the_image() -> None:
-    canvas = compose(half_red_half_blue(), Spec(), Placement(), (220, 120))
+    canvas = resample_onto_canvas(half_red_half_blue(), Spec(), Placement(), (220, 120))
     assert canvas.size == (220, 120)
     assert canvas.getpixel((10, 60)) == (255, 0, 0)
     assert canvas.getpixel((210, 60)) == (0, 0, 255)
 
 
 def test_compose_offset_leaves_paper_white_where_the_image_moved_away() -> None:
-    canvas = compose(half_red_half_blue(), Spec(), Placement(offset_x=0.5), (220, 120))
+    canvas = resample_onto_canvas(half_red_half_blue(), Spec(), Placement(offset_x=0.5), (220, 120))
     assert canvas.getpixel((50, 60)) == (255, 255, 255)
     assert canvas.getpixel((115, 60)) == (255, 0, 0)
 
 
 def test_compose_scaled_down_is_centred_with_white_around() -> None:
-    canvas = compose(half_red_half_blue(), Spec(), Placement(scale=0.5), (440, 240))
+    canvas = resample_onto_canvas(half_red_half_blue(), Spec(), Placement(scale=0.5), (440, 240))
     assert canvas.getpixel((10, 10)) == (255, 255, 255)
     assert canvas.getpixel((150, 120)) == (255, 0, 0)
     assert canvas.getpixel((290, 120)) == (0, 0, 255)
@@ -95,7 +95,9 @@ def test_compose_scaled_down_is_centred_with_white_around() -> None:
 
 def test_compose_only_resamples_the_visible_part_of_a_zoomed_image() -> None:
     # Zoomed 4x onto the right edge: only blue is visible, and the call stays small
-    canvas = compose(half_red_half_blue(), Spec(), Placement(scale=4, offset_x=-1), (2200, 1200))
+    canvas = resample_onto_canvas(
+        half_red_half_blue(), Spec(), Placement(scale=4, offset_x=-1), (2200, 1200)
+    )
     assert canvas.getpixel((2100, 600)) == (0, 0, 255)
 
 
@@ -133,7 +135,7 @@ def test_invalid_placements_are_refused_with_a_reason(data: dict, message: str) 
 @pytest.mark.parametrize("offset_x", [0.0493, -0.0493, 0.31234, 0.9999])
 def test_compose_with_fractional_edges_stays_inside_the_image(offset_x: float) -> None:
     # Edges that round outward used to ask Pillow for a negative source box
-    canvas = compose(
+    canvas = resample_onto_canvas(
         half_red_half_blue(), Spec(), Placement(scale=1.2, offset_x=offset_x), (223, 121)
     )
     assert canvas.size == (223, 121)

@@ -22,8 +22,8 @@ from styling.models import Architecture, Builtin, StyleKind, StylingJob
 from styling.placement import Placement
 from styling.print_source import PrintSourceError, open_original_crop, render_for_print
 from styling.selectors import Owner
-from styling.services import CropBox, create_upload
 from styling.tests.factories import StyleFactory, manifest_state_dict_bytes, photo_bytes
+from styling.uploads import CropBox, create_upload
 
 pytestmark = pytest.mark.django_db
 # Measured on the beach photo (print render 768x1020 vs preview at 256): classical 0.903,

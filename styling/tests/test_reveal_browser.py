@@ -1,6 +1,6 @@
 """Headless Chromium on the result page: the reveal modes and the 3D palette plot.
 
-The job is run by the worker's own function (``services.run_job``) in the test process; the
+The job is run by the worker's own function (``worker.run_job``) in the test process; the
 browser then gets the owner's session cookie. Every check reads the canvas back and measures,
 per cell of a 10 x 10 grid, how far each pixel has moved from the photo towards the styled
 picture (0 = photo, 1 = styled), so a reveal that does nothing fails. Screenshots go to
@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from shop.testing.browser import CspWatch
-from styling import services
+from devkit.browser import CspWatch
+from styling import uploads
+from styling.jobs import worker
 from styling.models import JobStatus, StylingJob
 from styling.selectors import Owner
 from styling.tests.factories import StyleFactory, photo_bytes
@@ -72,13 +73,13 @@ def mean(grid: list[float | None]) -> float:
 def done_job_cookie(shared_data: Path) -> tuple[StylingJob, dict]:
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     store.create()
-    upload = services.create_upload(
+    upload = uploads.create_upload(
         owner=Owner(session=store.session_key),
         data=photo_bytes(shared_data, PHOTO),
         filename="carvings.png",
     )
     job = StylingJob.objects.create(upload=upload, style=StyleFactory(name="Retro cel"))
-    job = services.run_job(job_id=job.pk)
+    job = worker.run_job(job_id=job.pk)
     assert job.status == JobStatus.DONE
     return job, {"name": settings.SESSION_COOKIE_NAME, "value": store.session_key}
 
@@ -346,7 +347,7 @@ def test_gallery_and_style_editor_show_palettes(browser, live_server, shared_dat
 
     from shop.seed import seed_site
     from styling import curation
-    from styling.models import StyleIndexPage
+    from styling.pages import StyleIndexPage
 
     wagtail_root()
     home = seed_site()

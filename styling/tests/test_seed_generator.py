@@ -10,9 +10,9 @@ from ml.weights import sha256_file
 from shop.seed import seed_site
 from styling import curation
 from styling.models import SamplesStatus, Style, StyleKind
+from styling.rules import not_orderable_reason
 from styling.sample_art import SAMPLE_NAMES
 from styling.seed import seed_styles
-from styling.services import StyleNotOrderable, assert_style_orderable
 
 pytestmark = pytest.mark.django_db
 
@@ -29,11 +29,12 @@ def test_seed_adds_retrocel_anime_v1_as_a_generator_that_sells_once_enabled(clie
     assert style.licence == "Retrocel proprietary (our own weights)"
     # Seeded switched off until better weights ship; an admin's tick makes it sellable.
     assert not style.is_enabled
-    with pytest.raises(StyleNotOrderable):
-        assert_style_orderable(style)
+    assert not_orderable_reason(style) == (
+        f"The {style.name} style is no longer offered, so it cannot be printed."
+    )
     style.is_enabled = True
     style.save()
-    assert assert_style_orderable(style) is None
+    assert not_orderable_reason(style) is None
     assert curation.generate_samples(style_id=style.pk) == "done"
     style.refresh_from_db()
     assert style.samples_status == SamplesStatus.DONE

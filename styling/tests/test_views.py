@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
-from styling import services
+from styling.jobs import state, worker
 from styling.models import Design, StylingJob, Upload
 from styling.tests.conftest import stored_files
 from styling.tests.factories import PrintSpecFactory, StyleFactory, VariantFactory, png_bytes
@@ -53,7 +53,7 @@ def journey(client: Client, style, sticker):
     """Client ``client`` owns an upload, a finished job and a design on the sticker."""
     upload = upload_via(client)
     job = style_via(client, upload, style)
-    services.run_job(job_id=job.pk)
+    worker.run_job(job_id=job.pk)
     response = client.post(
         f"/create/jobs/{job.pk}/place/",
         {"variant": sticker.pk, "scale": "1", "offset_x": "0", "offset_y": "0"},
@@ -146,7 +146,7 @@ def test_progress_fragment_polls_while_queued_and_stops_on_failure(client: Clien
     assert queued.status_code == 200
     assert 'hx-trigger="every 700ms"' in queued.content.decode()
     assert "Waiting for a free artist" in queued.content.decode()
-    services.fail_job(job, services.WORKER_DIED)
+    state.fail_job(job, state.WORKER_DIED)
     failed = client.get(f"/create/jobs/{job.pk}/progress/")
     assert failed.status_code == 286  # tells htmx to stop polling
     assert "The styling worker stopped unexpectedly; please try again." in failed.content.decode()
@@ -226,7 +226,7 @@ def test_a_design_below_the_minimum_dpi_is_refused_and_not_saved(client: Client,
 def test_a_non_commercial_style_can_be_previewed_but_not_added(client: Client, sticker) -> None:
     style = StyleFactory(name="Paprika", licence="CC BY-NC 4.0", commercial_use_allowed=False)
     job = style_via(client, upload_via(client), style)
-    services.run_job(job_id=job.pk)
+    worker.run_job(job_id=job.pk)
     page = client.get(f"/create/jobs/{job.pk}/place/").content.decode()
     assert 'id="licence-gate"' in page
     response = client.post(

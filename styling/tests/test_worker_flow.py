@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, override_settings
 from PIL import Image, ImageChops, ImageStat
 
-from styling import services
+from styling.jobs import state, watchdog
 from styling.models import StylingJob, Upload
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -89,7 +89,7 @@ def test_a_worker_killed_mid_job_is_requeued_by_the_watchdog_and_completes(
     assert (job.status, job.attempts) == ("running", 1)
     time.sleep(1.5)  # the heartbeat goes stale
     # Then the watchdog re-queues it, so no job stays running
-    sweep = services.watchdog_sweep()
+    sweep = watchdog.watchdog_sweep()
     assert sweep.requeued == [str(job.pk)]
     assert not StylingJob.objects.filter(status="running").exists()
     # And a new worker picks it up and finishes it on the second attempt
@@ -117,10 +117,10 @@ def test_a_worker_killed_on_the_last_attempt_leaves_the_job_failed_with_a_reason
     celery_worker.kill()
     time.sleep(1.5)
     try:
-        sweep = services.watchdog_sweep()
+        sweep = watchdog.watchdog_sweep()
         job.refresh_from_db()
         assert sweep.failed == [str(job.pk)]
-        assert (job.status, job.error_message) == ("failed", services.WORKER_DIED)
+        assert (job.status, job.error_message) == ("failed", state.WORKER_DIED)
         html = client.get(f"/create/jobs/{job.pk}/").content.decode()
         assert "The styling worker stopped unexpectedly; please try again." in html
     finally:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from orders.models import OrderEvent
+from orders.models import EventKind, OrderEvent
 
 
 def on_order_paid(order_id: int, **_: object) -> None:
@@ -18,5 +18,5 @@ def on_order_paid(order_id: int, **_: object) -> None:
     from printing.tasks import render_order_print_files
 
     with transaction.atomic():
-        OrderEvent.objects.create(order_id=order_id, kind="print_requested")
+        OrderEvent.objects.create(order_id=order_id, kind=EventKind.PRINT_REQUESTED)
         transaction.on_commit(lambda: render_order_print_files.delay(order_id))

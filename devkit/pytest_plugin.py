@@ -1,4 +1,4 @@
-"""pytest plugin loaded with ``-p shop.testing.pytest_plugin`` before Django settings.
+"""pytest plugin loaded with ``-p devkit.pytest_plugin`` before Django settings.
 
 It gives each test process (each xdist worker) its own var folder, media
 roots, SQLite file and Celery broker namespace, so parallel workers and the

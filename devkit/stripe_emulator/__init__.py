@@ -1,6 +1,6 @@
 """The local Stripe emulator for development and tests: localstripe plus three fixes.
 
-``python -m orders.emulator --port 8420 --webhook-url URL --webhook-secret SECRET``
+``python -m devkit.stripe_emulator --port 8420 --webhook-url URL --webhook-secret SECRET``
 starts localstripe (PyPI) on a loopback port, registers our webhook endpoint
 with the shared secret, and patches the gaps that stop our real checkout
 code from running against it unchanged:

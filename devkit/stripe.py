@@ -1,6 +1,6 @@
 """Test support for payments: the local Stripe emulator as a subprocess, and webhook signing.
 
-``running_emulator`` starts ``python -m orders.emulator`` (localstripe plus our
+``running_emulator`` starts ``python -m devkit.stripe_emulator`` (localstripe plus our
 fixes) on a free loopback port. ``sign`` builds a ``Stripe-Signature`` header
 with Stripe's documented scheme (HMAC-SHA256 of ``"{t}.{body}"``), written
 independently of the ``stripe`` library so tests check our verification
@@ -116,7 +116,7 @@ def running_emulator(log_path: Path, *, timeout: float = 30.0) -> Iterator[Emula
     log_path.parent.mkdir(parents=True, exist_ok=True)
     with log_path.open("ab") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "orders.emulator", "--port", str(port)],
+            [sys.executable, "-m", "devkit.stripe_emulator", "--port", str(port)],
             cwd=BASE_DIR, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
     emulator = Emulator(url=f"http://127.0.0.1:{port}", process=process, log_path=log_path)

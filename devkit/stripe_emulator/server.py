@@ -12,7 +12,7 @@ from aiohttp import web
 from localstripe import resources, server, webhooks
 from localstripe.errors import UserError
 
-log = logging.getLogger("orders.emulator")
+log = logging.getLogger("devkit.stripe_emulator")
 
 CONFIRM_JS = Path(__file__).with_name("confirm.js")
 WEBHOOK_ID = "retrocel"

@@ -14,7 +14,12 @@ from PIL import Image, ImageDraw
 
 from catalog.mockups import render_mockup
 from catalog.models import PrintSpec
-from styling.placement import Placement, canvas_size_for_long_side, compose, overlay_geometry
+from styling.placement import (
+    Placement,
+    canvas_size_for_long_side,
+    overlay_geometry,
+    resample_onto_canvas,
+)
 
 ARTWORK_LONG_SIDE = 1200
 
@@ -28,7 +33,9 @@ class Preview:
 def render_preview(
     styled: Image.Image, spec: PrintSpec, placement: Placement, *, size: int = 800
 ) -> Preview:
-    artwork = compose(styled, spec, placement, canvas_size_for_long_side(spec, ARTWORK_LONG_SIDE))
+    artwork = resample_onto_canvas(
+        styled, spec, placement, canvas_size_for_long_side(spec, ARTWORK_LONG_SIDE)
+    )
     template = spec.mockup_template if spec.mockup_template_id else None
     if template is None:
         return Preview(flat_with_guides(artwork, spec, size=size), is_mockup=False)

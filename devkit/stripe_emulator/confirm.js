@@ -1,4 +1,4 @@
-/* Retrocel's addition to localstripe's Stripe.js stand-in (orders/emulator/__init__.py).
+/* Retrocel's addition to localstripe's Stripe.js stand-in (devkit/stripe_emulator/__init__.py).
  *
  * Stripe.confirmCardPayment(clientSecret, {payment_method: {card, billing_details}})
  * posts the card to /v1/payment_intents/<id>/confirm with the publishable key and

@@ -1,0 +1,3 @@
+from devkit.stripe_emulator.server import main
+
+main()

@@ -1,3 +1,0 @@
-from orders.emulator.server import main
-
-main()

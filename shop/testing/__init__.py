@@ -1,1 +1,0 @@
-"""Test support shared by every app: the pytest plugin and the real Celery worker."""
