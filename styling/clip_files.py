@@ -14,7 +14,15 @@ from django.core.files.storage import Storage
 
 from styling.models import Clip, ClipRender, StylingJob
 
-__all__ = ["OUTPUTS", "discard_outputs", "frame_name", "output_name", "spec_name", "storage"]
+__all__ = [
+    "OUTPUTS",
+    "discard_outputs",
+    "frame_name",
+    "job_names",
+    "output_name",
+    "spec_name",
+    "storage",
+]
 
 OUTPUTS = ("clip.gif", "clip.webp", "clip.mp4", "result.png")
 
@@ -35,15 +43,19 @@ def output_name(job: StylingJob, name: str) -> str:
     return f"styled/{job.pk.hex}/{name}"
 
 
+def job_names(job: StylingJob, frames: int) -> list[str]:
+    """Every name a clip job of ``frames`` frames may have written."""
+    names = [spec_name(job)] + [output_name(job, n) for n in OUTPUTS]
+    return names + [frame_name(job, i) for i in range(frames)]
+
+
 def discard_outputs(job: StylingJob) -> None:
     """Delete a clip job's frames, spec and downloads; a photo job has none."""
     clip = Clip.objects.filter(upload_id=job.upload_id).first()
     if clip is None:
         return
     files = storage()
-    names = [spec_name(job)] + [output_name(job, n) for n in OUTPUTS]
-    names += [frame_name(job, i) for i in range(clip.frames)]
-    for name in names:
+    for name in job_names(job, clip.frames):
         if files.exists(name):
             files.delete(name)
     ClipRender.objects.filter(job=job).delete()

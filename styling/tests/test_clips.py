@@ -225,3 +225,25 @@ def test_a_clip_job_runs_frame_by_frame_survives_a_dead_worker_and_downloads(
     assert (frame_job.upload.width, frame_job.upload.height) == SIZE
     assert wait_for(frame_job, {"done", "failed"}, 120) == "done"
     assert client.get(f"/create/jobs/{frame_job.pk}/place/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_housekeeping_deletes_an_abandoned_clip_with_its_frames_and_downloads(
+    clip_mp4, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from styling import retention
+
+    upload = create_clip_upload(owner=Owner(session="h" * 32), data=clip_mp4, filename="c.mp4")
+    job = StylingJob.objects.create(upload=upload, style=StyleFactory(), stage="queued")
+    storage = job.result.storage
+    for i in range(8):
+        storage.save(frame_name(job, i), ContentFile(b"frame"))
+    storage.save(f"styled/{job.pk.hex}/clip.gif", ContentFile(b"gif"))
+    assert len(stored_files()) == 3 + 9  # original, picture, before; frames, GIF
+    with django_capture_on_commit_callbacks(execute=True):  # files go after the commit
+        retention.housekeeping(now=timezone.now() + timedelta(days=60))
+    assert not Upload.objects.exists() and stored_files() == []
