@@ -270,6 +270,9 @@ STYLING_RETENTION_DAYS = env.int("STYLING_RETENTION_DAYS", default=7)
 STYLING_CLIP_MAX_SECONDS = env.float("STYLING_CLIP_MAX_SECONDS", default=10.0)
 STYLING_CLIP_SIZE = env.int("STYLING_CLIP_SIZE", default=512)
 STYLING_CLIP_SLICE_SECONDS = env.int("STYLING_CLIP_SLICE_SECONDS", default=150)
+# Classical styles paint a clip with its keyframes' pooled palette (off: it shifts hues and
+# bench/ml_motion.py measures no flicker gain; the still-pixel hold removes the flicker).
+STYLING_CLIP_FIXED_PALETTE = env.bool("STYLING_CLIP_FIXED_PALETTE", default=False)
 # Most the print pipeline's RDN upscaler may enlarge a styled image (for the print-quality badge).
 STYLING_MAX_SR_SCALE = env.int("STYLING_MAX_SR_SCALE", default=4)
 

@@ -6,8 +6,7 @@ hands it here instead of ``styling.jobs.worker.run_job``.
 
 * **Frame by frame, through the storage API**: each styled frame is saved as
   ``styled/<job>/frames/NNNN.png`` the moment it is done, and the clip's fixed
-  style spec (a classical style's keyframe palette) as ``.../spec.json`` before
-  the first frame. Nothing assumes a disk shared between workers, so the same
+  style spec (its palette) as ``.../spec.json`` before the first frame. Nothing assumes a disk shared between workers, so the same
   code runs on object storage.
 * **Resumable**: a re-run (after the watchdog re-queued a dead worker's job, or a
   transient error) skips every frame whose file exists and reuses the stored
@@ -154,8 +153,15 @@ def _style_frames(job: StylingJob, reporter: ProgressReporter, attempt: int) -> 
 
 
 def _clip_spec(job: StylingJob, frames: list[Image.Image], reporter: ProgressReporter):
-    """The style spec every frame uses; fixed once per clip and stored, so a resumed run
-    paints with the same palette as the frames already done."""
+    """The style spec every frame uses, fixed once per clip and stored, so a resumed run
+    paints exactly like the frames already done.
+
+    With ``STYLING_CLIP_FIXED_PALETTE`` a classical style paints with its keyframes' pooled
+    palette (``ml.motion.clip_spec``). Off by default: mapped onto 18 pooled colours the
+    paint loses hues the style shows on a photo (green foliage turned brown on the test
+    clip), and ``bench/ml_motion.py`` shows no flicker gain from it; the still-pixel hold
+    (:func:`ml.motion.stabilise`) is what removes the flicker.
+    """
     import dataclasses
 
     files = storage()
@@ -164,18 +170,22 @@ def _clip_spec(job: StylingJob, frames: list[Image.Image], reporter: ProgressRep
     if files.exists(name):
         with files.open(name, "rb") as fh:
             stored = json.load(fh)
+        if not stored["palette"]:
+            return spec
         return dataclasses.replace(spec, palette=tuple(tuple(c) for c in stored["palette"]))
-    reporter.write("Choosing the clip's colours", 3)
-    from ml.styles import load_style
+    fixed = spec
+    if settings.STYLING_CLIP_FIXED_PALETTE:
+        reporter.write("Choosing the clip's colours", 3)
+        from ml.styles import load_style
 
-    base = load_style(spec)
-    fixed = clip_spec(
-        spec,
-        frames,
-        lambda f: base(
-            f, strength=job.strength, preserve_color=job.preserve_color, size=max(f.size)
-        ),
-    )
+        base = load_style(spec)
+        fixed = clip_spec(
+            spec,
+            frames,
+            lambda f: base(
+                f, strength=job.strength, preserve_color=job.preserve_color, size=max(f.size)
+            ),
+        )
     body = json.dumps({"palette": [list(c) for c in fixed.palette]}).encode()
     files.save(name, ContentFile(body))
     return fixed
