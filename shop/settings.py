@@ -355,6 +355,15 @@ STYLING_JOB_MAX_ATTEMPTS = env.int("STYLING_JOB_MAX_ATTEMPTS", default=2)
 STYLING_WATCHDOG_INTERVAL_SECONDS = env.int("STYLING_WATCHDOG_INTERVAL_SECONDS", default=60)
 # Uploads, jobs and designs nobody touched for this many days are deleted (never ordered ones).
 STYLING_RETENTION_DAYS = env.int("STYLING_RETENTION_DAYS", default=7)
+# Clips (issue 17): longest clip, long side the frames are styled at, and how long one worker
+# task styles frames before it hands the rest to a fresh task (frames done are kept, so a
+# long clip never meets the task time limit and a dead worker costs at most one frame).
+STYLING_CLIP_MAX_SECONDS = env.float("STYLING_CLIP_MAX_SECONDS", default=10.0)
+STYLING_CLIP_SIZE = env.int("STYLING_CLIP_SIZE", default=512)
+STYLING_CLIP_SLICE_SECONDS = env.int("STYLING_CLIP_SLICE_SECONDS", default=150)
+# Classical styles paint a clip with its keyframes' pooled palette (off: it shifts hues and
+# bench/ml_motion.py measures no flicker gain; the still-pixel hold removes the flicker).
+STYLING_CLIP_FIXED_PALETTE = env.bool("STYLING_CLIP_FIXED_PALETTE", default=False)
 # Most the print pipeline's RDN upscaler may enlarge a styled image (for the print-quality badge).
 # The one source of "x4 at most" for the shop: the DPI badge, its message and the print upscaler
 # (passed to ml.sr.upscale_to as max_scale) all read it.

@@ -11,7 +11,10 @@ from styling.models import Style
 from styling.placement import MAX_OFFSET, MAX_SCALE, MIN_SCALE, Placement, PlacementInvalid
 from styling.uploads import CropBox
 
-ACCEPT_ATTR = "image/jpeg,image/png,image/webp,image/gif,image/tiff,image/bmp"
+ACCEPT_ATTR = (
+    "image/jpeg,image/png,image/webp,image/gif,image/tiff,image/bmp,"
+    "video/mp4,video/webm,video/quicktime,.mp4,.webm,.mov"
+)
 
 
 class UploadForm(forms.Form):

@@ -10,6 +10,7 @@ guessed or enumerated.
 from __future__ import annotations
 
 import uuid
+from fractions import Fraction
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -254,3 +255,55 @@ class Design(models.Model):
 
         spec = self.variant.print_spec
         return TIER_WORDS[quality_tier(self.effective_dpi, spec.min_dpi, spec.recommended_dpi)]
+
+
+class Clip(models.Model):
+    """An upload that moves (GIF, animated WebP/PNG, MP4/WebM/MOV): what was read when it was
+    validated. The ``Upload`` row keeps the original clip and its first frame as ``image``."""
+
+    upload = models.OneToOneField(
+        Upload, on_delete=models.CASCADE, primary_key=True, related_name="clip"
+    )
+    frames = models.PositiveIntegerField(help_text="Frames at the clip's (capped) rate.")
+    fps_num = models.PositiveIntegerField()
+    fps_den = models.PositiveIntegerField(default=1)
+    width = models.PositiveIntegerField(help_text="Working frame width (even).")
+    height = models.PositiveIntegerField(help_text="Working frame height (even).")
+    has_audio = models.BooleanField(default=False)
+    before = models.FileField(
+        storage=private_storage,
+        upload_to=upload_path,
+        help_text="The clip at the working size, H.264 MP4 without sound.",
+    )
+
+    def __str__(self) -> str:
+        return f"Clip {self.upload_id} ({self.frames} frames)"
+
+    @property
+    def fps(self) -> Fraction:
+        return Fraction(self.fps_num, self.fps_den)
+
+    @property
+    def seconds(self) -> float:
+        return self.frames / float(self.fps)
+
+
+class ClipRender(models.Model):
+    """A finished clip job's downloads. The styled frames stay under the job's folder
+    (``styling.clip_jobs.frame_name``) for the frame picker."""
+
+    job = models.OneToOneField(
+        StylingJob, on_delete=models.CASCADE, primary_key=True, related_name="clip_render"
+    )
+    gif = models.FileField(storage=private_storage, upload_to=result_path)
+    webp = models.FileField(storage=private_storage, upload_to=result_path)
+    mp4 = models.FileField(storage=private_storage, upload_to=result_path)
+    frames = models.PositiveIntegerField()
+    flicker = models.FloatField(
+        null=True,
+        blank=True,
+        help_text="Mean level change between frames where the source is still.",
+    )
+
+    def __str__(self) -> str:
+        return f"Clip render of {self.job_id}"

@@ -18,7 +18,8 @@ from django.db.models import Max, ProtectedError, Q
 from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 
-from styling.models import Design, StylingJob, Upload
+from styling import clip_files
+from styling.models import Clip, Design, StylingJob, Upload
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +117,16 @@ def _delete_upload(upload_id) -> tuple[int, int, int] | None:
         design_rows = list(Design.objects.filter(job__upload=upload))
         stored = [upload.original, upload.image]
         stored += [j.result for j in job_rows] + [d.mockup for d in design_rows]
+        clip = Clip.objects.filter(upload=upload).first()
+        if clip is not None:  # a clip's before video, and each job's frames and downloads
+            stored.append(clip.before)
         names = [(f.storage, f.name) for f in stored if f and f.name]
+        if clip is not None:
+            names += [
+                (clip_files.storage(), n)
+                for j in job_rows
+                for n in clip_files.job_names(j, clip.frames)
+            ]
         Design.objects.filter(pk__in=[d.pk for d in design_rows]).delete()
         upload.delete()  # jobs and their events cascade
         transaction.on_commit(lambda: _delete_names(names))

@@ -24,9 +24,14 @@ from styling.jobs import watchdog, worker
     backoff_base_s=2,  # 2 s, 4 s, 8 s
 )
 def gpu_stylize(self, job_id: str) -> str:  # type: ignore[no-untyped-def]
-    """Run styling job ``job_id`` (idempotent: a job that is not queued is left alone)."""
+    """Run styling job ``job_id`` (idempotent: a job that is not queued is left alone).
+
+    A clip's job runs frame by frame in ``styling.clip_jobs`` (same contract)."""
+    from styling import clip_jobs
+
+    run = clip_jobs.run_clip_job if clip_jobs.is_clip_job(job_id) else worker.run_job
     try:
-        job = worker.run_job(job_id=job_id, task_id=self.request.id or "")
+        job = run(job_id=job_id, task_id=self.request.id or "")
     except TransientStylingError as exc:
         self.retry_if_transient(exc)
         return worker.give_up(job_id).status

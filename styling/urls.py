@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from styling import views
+from styling import clip_views, views
 
 app_name = "styling"
 
@@ -17,6 +17,10 @@ urlpatterns = [
     path("jobs/<uuid:pk>/progress/", views.job_progress, name="job_progress"),
     path("jobs/<uuid:pk>/result.png", views.job_result, name="job_result"),
     path("jobs/<uuid:pk>/download.<str:fmt>", views.job_download, name="job_download"),
+    path("uploads/<uuid:pk>/before.mp4", clip_views.clip_before, name="clip_before"),
+    path("jobs/<uuid:pk>/clip.<str:fmt>", clip_views.clip_file, name="clip_file"),
+    path("jobs/<uuid:pk>/frames/<int:index>.png", clip_views.clip_frame, name="clip_frame"),
+    path("jobs/<uuid:pk>/frames/pick/", clip_views.pick_frame, name="pick_frame"),
     path("jobs/<uuid:pk>/place/", views.place, name="place"),
     path("jobs/<uuid:pk>/place/preview.png", views.place_preview, name="place_preview"),
     path("jobs/<uuid:pk>/place/quality/", views.place_quality, name="place_quality"),

@@ -25,7 +25,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 from PIL import Image
 
-from styling import hooks, rules, selectors, uploads
+from ml.motion import is_clip
+from styling import clips, hooks, rules, selectors, uploads
 from styling.designs import create_design, print_quality, result_size
 from styling.engine import upload_limits
 from styling.exceptions import StylingError, UploadRejected
@@ -38,12 +39,14 @@ from styling.forms import (
 )
 from styling.jobs import dispatch
 from styling.jobs.state import STAGE_LABELS
-from styling.models import JobStatus, StylingJob
+from styling.models import ClipRender, JobStatus, StylingJob
 from styling.placement import Placement, overlay_geometry
 from styling.previews import render_preview
 
 SESSION_VARIANT_KEY = "styling_variant"
 PRIVATE_CACHE = "private, max-age=3600"
+#: Thumbnails in a clip's frame scrubber.
+THUMBNAILS = 12
 
 
 def _owner(request: HttpRequest) -> selectors.Owner | None:
@@ -79,12 +82,18 @@ def upload(request: HttpRequest) -> HttpResponse:
         photo = form.cleaned_data["photo"]
         try:
             data = photo.read(limits.max_bytes + 1)
-            created = uploads.create_upload(
-                owner=selectors.owner_from_request(request, create=True),
-                data=data,
-                filename=photo.name or "photo",
-                crop=form.crop_box(),
-            )
+            owner = selectors.owner_from_request(request, create=True)
+            if is_clip(data):  # GIF/WebP/PNG with several frames, MP4/WebM/MOV
+                created = clips.create_clip_upload(
+                    owner=owner, data=data, filename=photo.name or "clip"
+                )
+            else:
+                created = uploads.create_upload(
+                    owner=owner,
+                    data=data,
+                    filename=photo.name or "photo",
+                    crop=form.crop_box(),
+                )
         except UploadRejected as exc:
             form.add_error("photo", exc.message)
         else:
@@ -102,6 +111,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             "max_mb": limits.max_bytes // 2**20,
             "max_megapixels": f"{limits.max_pixels / 1e6:g}",
             "formats": accepted_formats_text(),
+            "clip_limits": clips.clip_limits(),
             "accept": ACCEPT_ATTR,
             "variants": variants,
             "chosen_variant": chosen,
@@ -170,7 +180,18 @@ def job_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     context = _progress_context(job)
     if job.status == JobStatus.DONE:
         context["orderable_error"] = _orderable_error(job)
+        context.update(_clip_context(job))
     return render(request, "styling/job.html", context)
+
+
+def _clip_context(job: StylingJob) -> dict[str, object]:
+    """A finished clip's result: its render and the scrubber's thumbnail frames."""
+    render_row = ClipRender.objects.filter(job=job).first()
+    if render_row is None:
+        return {}
+    n = render_row.frames
+    step = max(1, n // THUMBNAILS)
+    return {"clip_render": render_row, "thumb_frames": list(range(0, n, step))[:THUMBNAILS]}
 
 
 def _orderable_error(job: StylingJob) -> str:
@@ -244,6 +265,9 @@ def _variant_options(variants: list) -> list[dict[str, object]]:
 def place(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     job = _job(request, pk)
     if job.status != JobStatus.DONE:
+        return redirect("styling:job", pk=job.pk)
+    if ClipRender.objects.filter(job=job).exists():  # a clip is printed one picked frame at a time
+        messages.info(request, "Pick the frame to print first.")
         return redirect("styling:job", pk=job.pk)
     variants_qs = selectors.variants_on_sale()
     variants = list(variants_qs)

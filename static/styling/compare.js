@@ -22,7 +22,10 @@
   var help = document.getElementById("reveal-help");
   var room = document.getElementById("reveal-scroll-room");
   var beforeImg = box.querySelector(".compare-before");
-  var afterImg = after.querySelector("img");
+  var afterImg = after.querySelector("img, video");  // a clip's before/after are videos
+  function natural(el) {
+    return el.tagName === "VIDEO" ? [el.videoWidth, el.videoHeight] : [el.naturalWidth, el.naturalHeight];
+  }
   // Keep the whole picture in view: no wider than 75vh at its own aspect (set here, not in a
   // style attribute, which the Content-Security-Policy refuses).
   var aw = parseFloat(beforeImg.getAttribute("width")), ah = parseFloat(beforeImg.getAttribute("height"));
@@ -71,7 +74,7 @@
   var scrollStart = 0;
 
   function sizeCanvases() {
-    var nw = beforeImg.naturalWidth, nh = beforeImg.naturalHeight;
+    var nw = natural(beforeImg)[0], nh = natural(beforeImg)[1];
     var k = Math.min(1, 900 / Math.max(nw, nh));
     W = Math.max(1, Math.round(nw * k)); H = Math.max(1, Math.round(nh * k));
     [canvas, mask, layer].forEach(function (c) { c.width = W; c.height = H; });
@@ -219,10 +222,15 @@
     var checked = modes.querySelector("input[name=reveal]:checked");
     setMode(checked ? checked.value : "slider");
   }
-  var pending = [beforeImg, afterImg].filter(function (im) { return !im.complete || !im.naturalWidth; });
+  function loaded(el) {
+    return el.tagName === "VIDEO" ? el.readyState >= 2 : el.complete && el.naturalWidth > 0;
+  }
+  var pending = [beforeImg, afterImg].filter(function (el) { return !loaded(el); });
   if (!pending.length) ready();
   else {
     var left = pending.length;
-    pending.forEach(function (im) { im.addEventListener("load", function () { if (--left === 0) ready(); }); });
+    pending.forEach(function (el) {
+      el.addEventListener(el.tagName === "VIDEO" ? "loadeddata" : "load", function () { if (--left === 0) ready(); });
+    });
   }
 })();

@@ -13,6 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from styling.clip_files import discard_outputs
 from styling.models import JobStatus, StylingJob, StylingJobEvent
 
 WORKER_DIED = "The styling worker stopped unexpectedly; please try again."
@@ -73,7 +74,7 @@ def fail_job(job: StylingJob, reason: str, *, expect_attempts: int | None = None
     job.refresh_from_db(fields=["status", "attempts"])
     if job.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
         return False
-    return transition(
+    failed = transition(
         job,
         JobStatus.FAILED,
         note=reason,
@@ -81,3 +82,6 @@ def fail_job(job: StylingJob, reason: str, *, expect_attempts: int | None = None
         error_message=reason[:300],
         finished_at=timezone.now(),
     )
+    if failed:  # a clip job writes frames as it goes: none may outlive a failure
+        discard_outputs(job)
+    return failed
