@@ -26,6 +26,7 @@ import json
 import logging
 import time
 import uuid
+from typing import TYPE_CHECKING
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
@@ -53,6 +54,9 @@ from styling.jobs.state import PHOTO_GONE, TOO_SLOW, UNEXPECTED, fail_job, trans
 from styling.jobs.worker import ProgressReporter
 from styling.jobs.worker import _reason as reason_for  # the photo job's wording, shared
 from styling.models import Clip, ClipRender, JobStatus, StylingJob
+
+if TYPE_CHECKING:
+    from ml.styles import StyleSpec
 
 log = logging.getLogger(__name__)
 
@@ -124,10 +128,12 @@ def _style_frames(job: StylingJob, reporter: ProgressReporter, attempt: int) -> 
         frames = decode_clip(fh.read(), clip_limits()).frames
     if len(frames) != clip.frames:  # the decoder changed under a stored clip: start over
         raise ValueError("the clip decodes differently now; please upload it again")
-    spec = _clip_spec(job, frames, reporter)
     from ml.styles import load_style
 
-    stylizer = load_style(spec)
+    # The style's files are process-local copies only inside this block: load it here.
+    with engine.style_spec(job.style) as style_spec:
+        spec = _clip_spec(job, style_spec, frames, reporter)
+        stylizer = load_style(spec)
     deadline = time.monotonic() + settings.STYLING_CLIP_SLICE_SECONDS
     n = len(frames)
     styled_here = 0
@@ -152,7 +158,9 @@ def _style_frames(job: StylingJob, reporter: ProgressReporter, attempt: int) -> 
     return True
 
 
-def _clip_spec(job: StylingJob, frames: list[Image.Image], reporter: ProgressReporter):
+def _clip_spec(
+    job: StylingJob, spec: StyleSpec, frames: list[Image.Image], reporter: ProgressReporter
+) -> StyleSpec:
     """The style spec every frame uses, fixed once per clip and stored, so a resumed run
     paints exactly like the frames already done.
 
@@ -165,7 +173,6 @@ def _clip_spec(job: StylingJob, frames: list[Image.Image], reporter: ProgressRep
     import dataclasses
 
     files = storage()
-    spec = engine.style_spec(job.style)
     name = spec_name(job)
     if files.exists(name):
         with files.open(name, "rb") as fh:

@@ -217,10 +217,11 @@ def test_store_errors_are_told_apart_from_bad_files() -> None:
 def test_print_tasks_retry_when_the_store_is_out() -> None:
     from botocore.exceptions import ConnectTimeoutError
 
-    from printing.tasks import is_transient
+    from printing.tasks import gpu_upscale_line, write_line_pdf_task
 
-    assert is_transient(ConnectTimeoutError(endpoint_url="http://127.0.0.1:1"))
-    assert not is_transient(FileNotFoundError("the original is gone"))
+    for task in (gpu_upscale_line, write_line_pdf_task):
+        assert task.is_transient(ConnectTimeoutError(endpoint_url="http://127.0.0.1:1"))
+        assert not task.is_transient(FileNotFoundError("the original is gone"))
 
 
 # --- check_media ---------------------------------------------------------------------------------
