@@ -48,11 +48,10 @@ from ml.motion import (
 from styling import engine
 from styling.clip_files import frame_name, output_name, spec_name, storage
 from styling.clips import clip_limits
-from styling.exceptions import JobSuperseded, TransientStylingError
+from styling.exceptions import JobSuperseded
 from styling.jobs import dispatch
 from styling.jobs.state import PHOTO_GONE, TOO_SLOW, UNEXPECTED, fail_job, transition
-from styling.jobs.worker import ProgressReporter
-from styling.jobs.worker import _reason as reason_for  # the photo job's wording, shared
+from styling.jobs.worker import ProgressReporter, claim, reason_for, requeue
 from styling.models import Clip, ClipRender, JobStatus, StylingJob
 
 if TYPE_CHECKING:
@@ -75,20 +74,9 @@ def run_clip_job(*, job_id: uuid.UUID | str, task_id: str = "") -> StylingJob:
     raise :class:`TransientStylingError`.
     """
     job = StylingJob.objects.select_related("upload", "style", "upload__clip").get(pk=job_id)
-    now = timezone.now()
-    attempt = job.attempts + 1
-    if job.status != JobStatus.QUEUED or not transition(
-        job,
-        JobStatus.RUNNING,
-        note=f"claimed by task {task_id}" if task_id else "claimed",
-        expect_attempts=job.attempts,
-        attempts=attempt,
-        started_at=job.started_at or now,
-        heartbeat_at=now,
-        error_message="",
-    ):
-        job.refresh_from_db()
-        log.info("clip job %s is %s; nothing to do", job.pk, job.status)
+    # A job back from a slice keeps the first slice's start time.
+    attempt = claim(job, task_id=task_id, started_at=job.started_at or timezone.now())
+    if attempt is None:
         return job
     reporter = ProgressReporter(job)
     try:
@@ -105,15 +93,7 @@ def run_clip_job(*, job_id: uuid.UUID | str, task_id: str = "") -> StylingJob:
     except FileNotFoundError:
         _fail(job, PHOTO_GONE, attempt)
     except (DatabaseError, MemoryError, OSError) as exc:
-        log.warning("clip job %s hit a transient error: %r", job.pk, exc)
-        transition(
-            job,
-            JobStatus.QUEUED,
-            note=f"transient error: {exc!r}"[:300],
-            expect_attempts=attempt,
-            queued_at=timezone.now(),
-        )
-        raise TransientStylingError(str(exc)) from exc
+        requeue(job, attempt, exc)
     except Exception:
         log.exception("clip job %s failed unexpectedly", job.pk)
         _fail(job, UNEXPECTED, attempt)

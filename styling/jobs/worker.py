@@ -10,6 +10,7 @@ import io
 import logging
 import time
 import uuid
+from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
@@ -65,6 +66,33 @@ class ProgressReporter:
             raise JobSuperseded(str(self.job_id))
 
 
+def claim(job: StylingJob, *, task_id: str = "", **fields: Any) -> int | None:
+    """Take a queued job for this run; the attempt number it now runs as, or None.
+
+    The one claim for photo and clip jobs: a compare-and-set on status and attempts, so a
+    re-sent task, a second worker and the watchdog cannot both win. ``fields`` are what the
+    caller stores with the claim (a photo job resets its stage; a clip job keeps the first
+    slice's ``started_at``). On None ``job`` is re-read: the caller returns it as it is.
+    """
+    now = timezone.now()
+    attempt = job.attempts + 1
+    fields.setdefault("started_at", now)
+    if job.status == JobStatus.QUEUED and transition(
+        job,
+        JobStatus.RUNNING,
+        note=f"claimed by task {task_id}" if task_id else "claimed",
+        expect_attempts=job.attempts,
+        attempts=attempt,
+        heartbeat_at=now,
+        error_message="",
+        **fields,
+    ):
+        return attempt
+    job.refresh_from_db()
+    log.info("job %s is %s; nothing to do", job.pk, job.status)
+    return None
+
+
 def run_job(*, job_id: uuid.UUID | str, task_id: str = "") -> StylingJob:
     """Claim a queued job, stylize its upload, store the result. Safe to call twice.
 
@@ -73,22 +101,8 @@ def run_job(*, job_id: uuid.UUID | str, task_id: str = "") -> StylingJob:
     transient ones put it back to ``queued`` and raise :class:`TransientStylingError`.
     """
     job = StylingJob.objects.select_related("upload", "style").get(pk=job_id)
-    now = timezone.now()
-    attempt = job.attempts + 1
-    if job.status != JobStatus.QUEUED or not transition(
-        job,
-        JobStatus.RUNNING,
-        note=f"claimed by task {task_id}" if task_id else "claimed",
-        expect_attempts=job.attempts,
-        attempts=attempt,
-        started_at=now,
-        heartbeat_at=now,
-        stage="loading",
-        progress=0,
-        error_message="",
-    ):
-        job.refresh_from_db()
-        log.info("job %s is %s; nothing to do", job.pk, job.status)
+    attempt = claim(job, task_id=task_id, stage="loading", progress=0)
+    if attempt is None:
         return job
     reporter = ProgressReporter(job)
     try:
@@ -132,35 +146,40 @@ def run_job(*, job_id: uuid.UUID | str, task_id: str = "") -> StylingJob:
         fail_job(job, TOO_SLOW, expect_attempts=attempt)
     except (ImageRejected, ValueError) as exc:  # a style or image that cannot work
         log.warning("job %s failed permanently: %r", job.pk, exc)
-        fail_job(job, _reason(exc), expect_attempts=attempt)
+        fail_job(job, reason_for(exc), expect_attempts=attempt)
     except FileNotFoundError:
         fail_job(job, PHOTO_GONE, expect_attempts=attempt)
     except (DatabaseError, MemoryError, OSError, *TRANSIENT_STORE_ERRORS) as exc:
-        _requeue(job, attempt, exc)
+        requeue(job, attempt, exc, stage="queued", progress=0)
     except Exception as exc:
         if store_unavailable(exc):  # the media store answering 5xx / throttling
-            _requeue(job, attempt, exc)
+            requeue(job, attempt, exc, stage="queued", progress=0)
         log.exception("job %s failed unexpectedly", job.pk)
         fail_job(job, UNEXPECTED, expect_attempts=attempt)
     return job
 
 
-def _requeue(job: StylingJob, attempt: int, exc: BaseException) -> None:
-    """A transient error (database, memory, disk, media store down or slow): back to the queue."""
+def requeue(job: StylingJob, attempt: int, exc: BaseException, **fields: Any) -> None:
+    """A transient error (database, memory, disk, media store down or slow): back to the queue.
+
+    Shared by photo and clip jobs; ``fields`` are saved with the move (a photo job resets its
+    stage, a clip job keeps "frame i of n"). Raises :class:`TransientStylingError` so the task
+    retries with its backoff.
+    """
     log.warning("job %s hit a transient error: %r", job.pk, exc)
     transition(
         job,
         JobStatus.QUEUED,
         note=f"transient error: {exc!r}"[:300],
         expect_attempts=attempt,
-        stage="queued",
-        progress=0,
         queued_at=timezone.now(),
+        **fields,
     )
     raise TransientStylingError(str(exc)) from exc
 
 
-def _reason(exc: Exception) -> str:
+def reason_for(exc: Exception) -> str:
+    """The shopper-readable reason for a style or image that cannot work (photo and clip jobs)."""
     message = getattr(exc, "message", "")
     if message:
         return f"This style could not be applied: {message}"[:300]
