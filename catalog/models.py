@@ -288,16 +288,12 @@ def format_money(amount_minor: int, currency: str) -> str:
     return f"{symbol}{value}" if symbol else f"{value} {currency.upper()}"
 
 
-from catalog.pages import ProductIndexPage, ProductPage  # noqa: E402  (page models live in pages.py)
-
 __all__ = [
     "MockupKind",
     "MockupTemplate",
     "PrintSpec",
     "Product",
-    "ProductIndexPage",
     "ProductKind",
-    "ProductPage",
     "Variant",
     "format_money",
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from wagtail.models import Page
@@ -22,11 +23,10 @@ from catalog.models import (
     MockupTemplate,
     PrintSpec,
     Product,
-    ProductIndexPage,
     ProductKind,
-    ProductPage,
     Variant,
 )
+from catalog.pages import ProductIndexPage, ProductPage
 from catalog.units import MM_PER_INCH
 
 log = logging.getLogger(__name__)
@@ -246,25 +246,34 @@ def _template_for(seed: SpecSeed) -> MockupTemplate:
     return services.install_mockup_template(name=name, art=art)
 
 
+def spec_fields(name: str) -> dict[str, Any]:
+    """The ``PrintSpec`` field values of the seeded spec called ``name`` (mockup template aside).
+
+    One source for the real sizes: ``seed_specs`` saves them, and the test factories build
+    their specs from them, so a test's "11 oz mug" is the mug the shop sells.
+    """
+    seed = next(s for s in SPECS if s.name == name)
+    return {
+        "name": seed.name,
+        "trim_width_mm": seed.width_mm.quantize(Decimal("0.01")),
+        "trim_height_mm": seed.height_mm.quantize(Decimal("0.01")),
+        "bleed_mm": seed.bleed_mm,
+        "safe_margin_mm": seed.safe_mm,
+        "is_wrap": seed.is_wrap,
+        "masks": [dict(m) for m in seed.masks],
+        "mockup": seed.mockup,
+        "source": seed.source,
+        "min_dpi": seed.min_dpi,
+        "recommended_dpi": seed.recommended_dpi,
+    }
+
+
 def seed_specs() -> dict[str, PrintSpec]:
     specs = {}
     for seed in SPECS:
         spec = PrintSpec.objects.filter(name=seed.name).first()
         if spec is None:
-            spec = PrintSpec(
-                name=seed.name,
-                trim_width_mm=seed.width_mm.quantize(Decimal("0.01")),
-                trim_height_mm=seed.height_mm.quantize(Decimal("0.01")),
-                bleed_mm=seed.bleed_mm,
-                safe_margin_mm=seed.safe_mm,
-                is_wrap=seed.is_wrap,
-                masks=seed.masks,
-                mockup=seed.mockup,
-                source=seed.source,
-                min_dpi=seed.min_dpi,
-                recommended_dpi=seed.recommended_dpi,
-                mockup_template=_template_for(seed),
-            )
+            spec = PrintSpec(**spec_fields(seed.name), mockup_template=_template_for(seed))
             spec.full_clean()
             spec.save()
         elif spec.mockup_template_id is None:

@@ -8,7 +8,8 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from wagtail.models import Page
 
-from catalog.models import ProductPage, Variant, format_money
+from catalog.models import Variant, format_money
+from catalog.pages import ProductPage
 
 
 @dataclass(frozen=True)

@@ -1,17 +1,22 @@
-"""factory_boy factories for the catalogue (small drawn templates keep tests fast)."""
+"""factory_boy factories for the catalogue: one per model, the 11 oz mug by default.
+
+The defaults are the real seeded sizes (``catalog.seed.spec_fields``), so every app's
+"11 oz mug" is the mug the shop sells; a test that wants another product passes another
+seeded spec (``PrintSpecFactory(**spec_fields("Poster 12 x 18 in"))``) or its own figures.
+Small drawn templates keep tests fast.
+"""
 
 from __future__ import annotations
-
-from decimal import Decimal
 
 import factory
 
 from catalog import mockup_templates
 from catalog.models import MockupKind, PrintSpec, Product, ProductKind, Variant
-from catalog.seed import seed_specs
+from catalog.seed import seed_specs, spec_fields
 from catalog.services import install_mockup_template
 
 TEST_TEMPLATE_SIZE = 240
+MUG_11OZ = spec_fields("Mug 11 oz wrap")
 
 
 def drawn_template(kind: str, *, width_mm: float, height_mm: float, name: str | None = None):
@@ -26,39 +31,53 @@ def drawn_template(kind: str, *, width_mm: float, height_mm: float, name: str | 
 
 
 class PrintSpecFactory(factory.django.DjangoModelFactory):
+    """The seeded 11 oz mug wrap (228.60 x 88.90 mm, handle zones at both ends).
+
+    Names are unique per spec: a new one per call unless a name is passed, and a passed name
+    that exists returns that row (``get_or_create``), as the seed does.
+    """
+
     class Meta:
         model = PrintSpec
         django_get_or_create = ("name",)
 
-    name = factory.Sequence(lambda n: f"Poster spec {n}")
-    trim_width_mm = Decimal("304.80")
-    trim_height_mm = Decimal("457.20")
-    bleed_mm = Decimal("3.18")
-    safe_margin_mm = Decimal("6.35")
-    min_dpi = 300
-    mockup = MockupKind.POSTER_FRAME
-    source = "test figures"
+    name = factory.Sequence(lambda n: f"{MUG_11OZ['name']} #{n}")
+    trim_width_mm = MUG_11OZ["trim_width_mm"]
+    trim_height_mm = MUG_11OZ["trim_height_mm"]
+    bleed_mm = MUG_11OZ["bleed_mm"]
+    safe_margin_mm = MUG_11OZ["safe_margin_mm"]
+    is_wrap = MUG_11OZ["is_wrap"]
+    masks = factory.LazyFunction(lambda: [dict(m) for m in MUG_11OZ["masks"]])
+    mockup = MUG_11OZ["mockup"]
+    source = MUG_11OZ["source"]
+    min_dpi = MUG_11OZ["min_dpi"]
+    recommended_dpi = MUG_11OZ["recommended_dpi"]
 
 
 class ProductFactory(factory.django.DjangoModelFactory):
+    """The ceramic mug product."""
+
     class Meta:
         model = Product
+        django_get_or_create = ("slug",)
 
-    title = factory.Sequence(lambda n: f"Product {n}")
-    slug = factory.Sequence(lambda n: f"product-{n}")
-    kind = ProductKind.POSTER
-    summary = "A thing to print on."
+    title = "Ceramic mug"
+    slug = factory.Sequence(lambda n: f"mug-{n}")
+    kind = ProductKind.MUG
+    summary = "Glossy white ceramic, printed all the way round."
 
 
 class VariantFactory(factory.django.DjangoModelFactory):
+    """The 11 oz mug on its own seeded-size spec, in US dollars."""
+
     class Meta:
         model = Variant
 
     product = factory.SubFactory(ProductFactory)
-    name = factory.Sequence(lambda n: f"Size {n}")
-    sku = factory.Sequence(lambda n: f"SKU-{n:04d}")
+    name = "11 oz"
+    sku = factory.Sequence(lambda n: f"MUG-11OZ-{n}")
     print_spec = factory.SubFactory(PrintSpecFactory)
-    price_minor = 2200
+    price_minor = 1800
     currency = "USD"
 
 

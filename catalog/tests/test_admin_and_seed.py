@@ -8,7 +8,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from catalog.models import MockupTemplate, PrintSpec, Product, ProductPage, Variant
+from catalog.models import MockupTemplate, PrintSpec, Product, Variant
+from catalog.pages import ProductPage
 from catalog.seed import SPECS, seed_catalog
 from shop.seed import seed_site
 

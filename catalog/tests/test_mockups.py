@@ -44,6 +44,7 @@ def _spec(kind: str, masks: list | None = None):
     return PrintSpecFactory(
         name=f"{kind} test",
         mockup=kind,
+        is_wrap=kind == MockupKind.MUG_WRAP,
         trim_width_mm=width,
         trim_height_mm=height,
         bleed_mm=bleed,

@@ -82,22 +82,24 @@ def test_bad_print_spec_is_rejected_with_its_message(
 
 
 def test_template_of_another_kind_is_rejected() -> None:
-    mug = drawn_template(MockupKind.MUG_WRAP, width_mm=228.6, height_mm=88.9)
-    spec = PrintSpecFactory.build(mockup_template=mug)
+    poster = drawn_template(MockupKind.POSTER_FRAME, width_mm=304.8, height_mm=457.2)
+    spec = PrintSpecFactory.build(mockup_template=poster)  # the 11 oz mug
     assert _errors(spec)["mockup_template"] == [
-        f"The template {mug.name!r} is a 'Mug, cylindrical wrap (visible half)' picture; "
-        "this spec needs a 'Framed poster on a wall (perspective)' one."
+        f"The template {poster.name!r} is a 'Framed poster on a wall (perspective)' picture; "
+        "this spec needs a 'Mug, cylindrical wrap (visible half)' one."
     ]
 
 
 def test_a_valid_spec_passes_and_gives_print_pixels() -> None:
     spec = PrintSpecFactory.build()
     spec.full_clean()
-    # 12 x 18 in + 3.18 mm bleed each side = 311.16 x 463.56 mm = 12.2504 x 18.2504 in; at
-    # 300 DPI that is 3675.1 x 5475.1 px, rounded UP (catalog.units.pixels_for_mm, the one
-    # rounding the print canvas uses too) so the print never falls below 300 DPI.
-    assert spec.pixels_at() == (3676, 5476)
-    assert spec.pixels_at(150, with_bleed=False) == (1800, 2700)
+    # The 11 oz mug: 9 x 3.5 in + 3.18 mm bleed each side = 234.96 x 95.26 mm = 9.2504 x
+    # 3.7504 in; at its minimum 150 DPI that is 1387.6 x 562.6 px, rounded UP
+    # (catalog.units.pixels_for_mm, the one rounding the print canvas uses too) so the print
+    # never falls below the minimum; at 300 DPI 2775.1 x 1125.1 px.
+    assert spec.pixels_at() == (1388, 563)
+    assert spec.pixels_at(300) == (2776, 1126)
+    assert spec.pixels_at(300, with_bleed=False) == (2700, 1050)
 
 
 def test_variant_price_is_formatted_from_minor_units() -> None:

@@ -7,7 +7,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from catalog.models import MockupKind, ProductIndexPage, ProductPage
+from catalog.models import MockupKind, ProductKind
+from catalog.pages import ProductIndexPage, ProductPage
+from catalog.seed import spec_fields
 from catalog.services import refresh_variant_mockups
 from catalog.tests.factories import (
     PrintSpecFactory,
@@ -24,7 +26,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def poster_spec():
     template = drawn_template(MockupKind.POSTER_FRAME, width_mm=304.8, height_mm=457.2)
-    return PrintSpecFactory(name="Poster 12 x 18 in", mockup_template=template)
+    return PrintSpecFactory(**spec_fields("Poster 12 x 18 in"), mockup_template=template)
 
 
 @pytest.fixture
@@ -37,9 +39,15 @@ def index() -> ProductIndexPage:
 
 
 def add_product(index: ProductIndexPage, spec, *, variants: int = 2, **kwargs) -> ProductPage:
-    product = ProductFactory(**kwargs)
+    product = ProductFactory(**{"kind": ProductKind.POSTER, **kwargs})
     for i in range(variants):
-        VariantFactory(product=product, print_spec=spec, price_minor=2000 + 100 * i, sort_order=i)
+        VariantFactory(
+            product=product,
+            print_spec=spec,
+            name=f"Size {i}",
+            price_minor=2000 + 100 * i,
+            sort_order=i,
+        )
     page = ProductPage(title=product.title, slug=product.slug, product=product)
     index.add_child(instance=page)
     page.save_revision().publish()

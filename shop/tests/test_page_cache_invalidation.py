@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 from wagtail.models import PageViewRestriction
 
-from catalog.models import ProductPage
+from catalog.pages import ProductPage
 from catalog.services import refresh_variant_mockups
 from catalog.tests.factories import ProductFactory, VariantFactory
 from shop.pagecache import generations
