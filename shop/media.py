@@ -2,10 +2,11 @@
 
 Three rules every app follows (issue 18):
 
-- **Write to a temporary key, then commit.** The stores themselves
-  (``shop.storage.CommittingMixin``) write every file under ``tmp/<random>/...``
-  and only when the upload has completed move it to its name (``os.replace`` on
-  a filesystem, a server-side copy on S3). A row is pointed at a name only after
+- **A name holds a whole file or none.** The stores themselves see to it
+  (``shop.storage``): the filesystem store writes under ``tmp/<random>/...`` and
+  renames the file to its name once complete (``os.replace``); on S3 an object is
+  visible only once its PUT completes, so it is written straight to its key. A row
+  is pointed at a name only after
   the save returns, so no row ever references a half-written object;
   :func:`save_committed` with ``replace=True`` swaps a file in place (a re-render)
   without a moment where the name is missing or partial.
@@ -77,7 +78,7 @@ def store_unavailable(exc: BaseException) -> bool:
 
 
 def save_committed(storage: Storage, name: str, content: Any, *, replace: bool = False) -> str:
-    """Store ``content`` under ``name`` (through a temporary key); return the name it got.
+    """Store ``content`` under ``name``, whole or not at all; return the name it got.
 
     ``replace=True`` atomically replaces an object already at ``name`` (a re-run writing
     its deterministic name again); otherwise a taken name gets the storage's usual suffix.

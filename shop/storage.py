@@ -67,22 +67,12 @@ def temporary_name(name: str) -> str:
 
 
 class CommittingMixin:
-    """Every write goes to a temporary key first and is moved to its name once complete.
+    """Every write appears under its name whole or not at all.
 
-    So a crash, a timeout or a full disk mid-write never leaves a partial file under
-    a name a row could point at (Django's filesystem storage writes in place), and
-    :meth:`replace` swaps a file in place atomically (a re-render of a print file).
+    So a crash, a timeout or a full disk mid-write never leaves a partial file under a name a
+    row could point at, and :meth:`replace` swaps a file in place atomically (a re-render of a
+    print file). How depends on the store: see each backend's ``_save``.
     """
-
-    def _save(self, name: str, content: Any) -> str:
-        tmp = temporary_name(name)
-        try:
-            tmp = super()._save(tmp, content)  # type: ignore[misc]
-            self._commit(tmp, name)
-        except BaseException:
-            self._discard(tmp)  # a partial temporary (the filesystem writes in place) goes too
-            raise
-        return name
 
     def replace(self, name: str, content: Any) -> str:
         """Store ``content`` under ``name``, atomically replacing what is there."""
@@ -94,17 +84,23 @@ class CommittingMixin:
             content = File(content, name)
         return self._save(name, content)
 
-    def _commit(self, source: str, target: str) -> None:
-        raise NotImplementedError
-
-    def _discard(self, name: str) -> None:
-        # The write's own error matters more; check_media lists what is left under tmp/.
-        with contextlib.suppress(Exception):
-            self.delete(name)  # type: ignore[attr-defined]
-
 
 class CommittingFileSystemStorage(CommittingMixin, FileSystemStorage):
-    """The embedded default: files under a folder, committed by one atomic rename."""
+    """The embedded default: files under a folder, committed by one atomic rename.
+
+    Django's filesystem storage writes in place, so a write goes to ``tmp/<random>/`` first
+    and is renamed to its name once complete (``os.replace``: atomic on one filesystem).
+    """
+
+    def _save(self, name: str, content: Any) -> str:
+        tmp = temporary_name(name)
+        try:
+            tmp = super()._save(tmp, content)
+            self._commit(tmp, name)
+        except BaseException:
+            self._discard(tmp)  # a partial temporary goes too
+            raise
+        return name
 
     def _commit(self, source: str, target: str) -> None:
         src, dest = Path(self.path(source)), Path(self.path(target))
@@ -114,7 +110,9 @@ class CommittingFileSystemStorage(CommittingMixin, FileSystemStorage):
             src.parent.rmdir()  # tmp/<random>/ is empty now
 
     def _discard(self, name: str) -> None:
-        super()._discard(name)
+        # The write's own error matters more; check_media lists what is left under tmp/.
+        with contextlib.suppress(Exception):
+            self.delete(name)
         with contextlib.suppress(OSError):
             Path(self.path(name)).parent.rmdir()
 
@@ -141,15 +139,12 @@ class _TimeoutsMixin:
 
 
 class _CommittingS3Storage(CommittingMixin, _TimeoutsMixin, S3Storage):
-    def _commit(self, source: str, target: str) -> None:
-        from storages.utils import clean_name
+    """Objects in a bucket, written straight to their key.
 
-        key = lambda name: self._normalize_name(clean_name(name))  # noqa: E731
-        # Server-side copy (multipart above 5 GB): the target appears whole or not at all.
-        self.connection.meta.client.copy(
-            {"Bucket": self.bucket_name, "Key": key(source)}, self.bucket_name, key(target)
-        )
-        self.delete(source)
+    S3 makes an object visible only once its PUT (or multipart upload) completes, and a PUT over
+    an existing key replaces it whole, so no temporary key is needed: the copy and delete it
+    would cost were three extra requests per write.
+    """
 
 
 class PublicS3Storage(_CommittingS3Storage):
