@@ -47,8 +47,8 @@ def main() -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("migrate", verbosity=0)
 
-    from orders.tests.factories import StyleFactory
     from showcase.tests.factories import EntryFactory, ShopperFactory, design_of
+    from styling.tests.factories import StyleFactory
 
     owner, viewer = ShopperFactory(), ShopperFactory()
     style = StyleFactory()

@@ -97,7 +97,6 @@ def render_order(
     order_id: int,
     *,
     force: bool = False,
-    enqueue: bool = True,
     line_ids: frozenset[int] | None = None,
     actor=None,  # type: ignore[no-untyped-def]
 ) -> RenderPlan:
@@ -105,8 +104,7 @@ def render_order(
 
     ``force`` re-renders lines that are already ready (an admin re-render,
     see ``rerender``), limited to ``line_ids`` when given. The chains are
-    enqueued after commit; ``enqueue=False`` leaves running the steps
-    (``upscale_line``, ``write_line_pdf``) to the caller, in-process.
+    enqueued after commit.
     """
     with transaction.atomic():
         order = Order.objects.select_for_update().get(pk=order_id)
@@ -150,7 +148,7 @@ def render_order(
             message = "No active vendor is routed for: " + ", ".join(products)
             OrderEvent.objects.create(order=order, kind=EventKind.ROUTING_FAILED, note=message)
             transaction.on_commit(partial(_notify_admins_routing, order_id, message))
-        for line_id in queued if enqueue else ():
+        for line_id in queued:
             transaction.on_commit(partial(enqueue_line_chain, line_id))
     return RenderPlan(order_id, tuple(queued), tuple(ready), tuple(unrouted))
 

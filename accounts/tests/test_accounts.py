@@ -19,12 +19,13 @@ from django.test import Client
 
 from accounts import services
 from orders.models import Order
-from orders.tests.factories import DesignFactory, OrderFactory, OrderLineFactory
+from orders.tests.factories import OrderFactory, OrderLineFactory
 from orders.tests.helpers import ADDRESS, shopper_with_design
 from showcase import services as showcase_services
 from showcase.models import Entry
 from showcase.tests.factories import PASSWORD, EntryFactory, ShopperFactory, design_of
 from styling.models import Design, Upload
+from styling.tests.factories import DesignFactory
 
 pytestmark = pytest.mark.django_db
 LINK = re.compile(r"http://testserver(/accounts/confirm-email/[^/\s]+/)")

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from django.test import Client
 
 from orders.models import Order
-from orders.tests.factories import DesignFactory, ShippingRateFactory
+from orders.tests.factories import ShippingRateFactory
+from styling.tests.factories import DesignFactory
 
 ADDRESS = {
     "email": "kiki@example.com",

@@ -10,7 +10,8 @@ from django.contrib.sessions.backends.db import SessionStore
 
 from devkit.browser import chromium
 from orders.models import Order, OrderStatus
-from orders.tests.factories import DesignFactory, ShippingRateFactory
+from orders.tests.factories import ShippingRateFactory
+from styling.tests.factories import DesignFactory
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "orders"
 

@@ -6,8 +6,8 @@ import pytest
 from django.conf import settings
 
 from orders.models import Order, OrderStatus
-from orders.tests.factories import DesignFactory
 from orders.tests.helpers import ADDRESS, checkout, shopper_with_design, wait_for_status
+from styling.tests.factories import DesignFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,8 +1,10 @@
-"""Factories for print-file and vendor-portal tests.
+"""Factories for print-file and vendor-portal tests: printing's own models, and helpers.
 
-Real print specs (18 x 24 in poster, 11 oz mug wrap, phone case) with their
-published sizes; a paid order whose lines carry a design with a done styling
-job and a small styled PNG in private storage.
+Vendors and their users are printing's; every other row comes from the factory of the app
+that owns it (catalog, styling, orders), with overrides, never a subclass. The print specs
+are the seeded ones (``catalog.seed.spec_fields``: 18 x 24 in poster, 11 oz mug wrap, iPhone 15
+case) plus a small test card for tests about the pipeline rather than about real sizes. A paid
+order's lines carry a design with a done styling job and a small styled PNG in private storage.
 """
 
 from __future__ import annotations
@@ -18,48 +20,21 @@ from django.core.files.base import ContentFile
 from PIL import Image
 
 from catalog.models import MockupKind, PrintSpec, ProductKind, Variant
+from catalog.seed import spec_fields
+from catalog.tests.factories import PrintSpecFactory, ProductFactory, VariantFactory
 from orders.models import Order, OrderStatus
-from orders.snapshots import spec_snapshot
-from orders.tests import factories as base
-from printing.models import ProductRoute, Vendor
+from orders.tests.factories import OrderFactory, OrderLineFactory
+from printing.models import PrintStatus, ProductRoute, Vendor
+from styling.models import StylingJob
+from styling.tests.factories import DesignFactory, StyleFactory, StylingJobFactory, UploadFactory
 
 SHARED_PHOTOS = Path(__file__).resolve().parents[3] / "shared" / "data" / "photos" / "bsd68"
 PASSWORD = "print-portal-pass-1"
 
-# Real sizes: 18 x 24 in poster; 11 oz mug wrap 9 x 3.5 in; phone case ~74 x 155 mm.
-POSTER = {
-    "name": "Poster 18 x 24 in",
-    "trim_width_mm": Decimal("457.20"),
-    "trim_height_mm": Decimal("609.60"),
-    "bleed_mm": Decimal("3.18"),
-    "safe_margin_mm": Decimal("6.35"),
-    "min_dpi": 300,
-    "is_wrap": False,
-    "masks": [],
-    "mockup": MockupKind.POSTER_FRAME,
-}
-MUG = {
-    "name": "Mug 11 oz wrap",
-    "trim_width_mm": Decimal("228.60"),
-    "trim_height_mm": Decimal("88.90"),
-    "bleed_mm": Decimal("3.18"),
-    "safe_margin_mm": Decimal("3.00"),
-    "min_dpi": 300,
-    "is_wrap": True,
-    "masks": [{"kind": "handle", "x": 104.3, "y": 0, "w": 20, "h": 88.9}],
-    "mockup": MockupKind.MUG_WRAP,
-}
-CASE = {
-    "name": "Phone case 74 x 155 mm",
-    "trim_width_mm": Decimal("74.00"),
-    "trim_height_mm": Decimal("155.00"),
-    "bleed_mm": Decimal("3.00"),
-    "safe_margin_mm": Decimal("3.00"),
-    "min_dpi": 300,
-    "is_wrap": False,
-    "masks": [{"kind": "camera", "x": 4, "y": 4, "w": 38, "h": 38, "radius": 8}],
-    "mockup": MockupKind.PHONE_CASE,
-}
+# The shop's real specs, as seeded.
+POSTER = spec_fields("Poster 18 x 24 in")
+MUG = spec_fields("Mug 11 oz wrap")
+CASE = spec_fields("Phone case iPhone 15")
 # Small and coarse, for tests about the pipeline rather than about real sizes.
 SMALL = {
     "name": "Test card 60 x 40 mm",
@@ -131,95 +106,19 @@ class VendorFactory(factory.django.DjangoModelFactory):
             self.users.add(*extracted)
 
 
-class PrintSpecFactory(base.PrintSpecFactory):
-    class Meta:
-        django_get_or_create = ("name",)
-
-    name = SMALL["name"]
-    trim_width_mm = SMALL["trim_width_mm"]
-    trim_height_mm = SMALL["trim_height_mm"]
-    bleed_mm = SMALL["bleed_mm"]
-    safe_margin_mm = SMALL["safe_margin_mm"]
-    min_dpi = SMALL["min_dpi"]
-    is_wrap = False
-    masks = factory.LazyFunction(list)
-    mockup = MockupKind.POSTER_FRAME
-    source = "test fixture"
-
-
 def spec_of(kind: str) -> PrintSpec:
     data = {"poster": POSTER, "mug": MUG, "case": CASE, "small": SMALL, "card": CARD}[kind]
     return PrintSpecFactory(**data)
 
 
-class ProductFactory(base.ProductFactory):
-    class Meta:
-        django_get_or_create = ("slug",)
-
-    title = factory.Sequence(lambda n: f"Product {n}")
-    slug = factory.Sequence(lambda n: f"product-{n}")
-    kind = ProductKind.POSTER
-
-
-class VariantFactory(base.VariantFactory):
-    product = factory.SubFactory(ProductFactory)
-    name = factory.Sequence(lambda n: f"Size {n}")
-    sku = factory.Sequence(lambda n: f"SKU-{n:04d}")
-    print_spec = factory.SubFactory(PrintSpecFactory)
-    price_minor = 2500
-
-
-class StyleFactory(base.StyleFactory):
-    class Meta:
-        django_get_or_create = ("slug",)
-
-    slug = "retro-cel"
-
-
-class UploadFactory(base.UploadFactory):
-    owner_session = "session-key"
-    original = factory.LazyFunction(lambda: ContentFile(photo_png(), name="original.png"))
-    image = factory.LazyFunction(lambda: ContentFile(photo_png(), name="image.png"))
-    width = 96
-    height = 128
-
-
-class StylingJobFactory(base.StylingJobFactory):
-    upload = factory.SubFactory(UploadFactory)
-    style = factory.SubFactory(StyleFactory)
-    result = factory.LazyFunction(lambda: ContentFile(photo_png(), name="styled.png"))
-
-
-class DesignFactory(base.DesignFactory):
-    job = factory.SubFactory(StylingJobFactory)
-    variant = factory.SubFactory(VariantFactory)
-
-
-ShippingRateFactory = base.ShippingRateFactory
-
-
-class OrderFactory(base.OrderFactory):
-    owner_session = ""
-    status = OrderStatus.PAID
-    email = factory.Sequence(lambda n: f"shopper{n}@example.test")
-    ship_name = "Ann Smith"
-    ship_line1 = "1 Main Street"
-    ship_city = "Springfield"
-    subtotal_minor = 2500
-    total_minor = 3000
-    paid_at = datetime(2025, 3, 4, 5, 6, 7, tzinfo=UTC)
-
-
-class OrderLineFactory(base.OrderLineFactory):
-    order = factory.SubFactory(OrderFactory)
-    design = factory.SubFactory(DesignFactory)
-    quantity = 1
-    product_title = factory.LazyAttribute(lambda o: o.design.variant.product.title)
-    variant_name = factory.LazyAttribute(lambda o: o.design.variant.name)
-    sku = factory.LazyAttribute(lambda o: o.design.variant.sku)
-    unit_price_minor = 2500
-    print_spec = factory.LazyAttribute(lambda o: spec_snapshot(o.design.variant.print_spec))
-    style_name = factory.LazyAttribute(lambda o: o.design.job.style.name)
+def paid_order(**overrides: object) -> Order:
+    """An order paid on a fixed date (PDF dates come from the order, so bytes repeat)."""
+    fields = {
+        "owner_session": "",
+        "status": OrderStatus.PAID,
+        "paid_at": datetime(2025, 3, 4, 5, 6, 7, tzinfo=UTC),
+    }
+    return OrderFactory(**{**fields, **overrides})
 
 
 def product_for(kind: str, vendor: Vendor | None = None) -> Variant:
@@ -230,23 +129,25 @@ def product_for(kind: str, vendor: Vendor | None = None) -> Variant:
     )
     if vendor is not None:
         ProductRoute.objects.update_or_create(product=product, defaults={"vendor": vendor})
-    return VariantFactory(product=product, print_spec=spec, sku=f"{kind.upper()}-1", name=spec.name)
+    return VariantFactory(
+        product=product, print_spec=spec, sku=f"{kind.upper()}-1", name=spec.name, price_minor=2500
+    )
 
 
 def paid_order_with_lines(kinds: list[str], vendor: Vendor | None = None, **order_kwargs) -> Order:
     """A paid order with one line per product kind; designs carry a small styled PNG."""
-    order = OrderFactory(**order_kwargs)
+    order = paid_order(**order_kwargs)
     for kind in kinds:
         variant = Variant.objects.filter(sku=f"{kind.upper()}-1").first() or product_for(
             kind, vendor
         )
         job = job_for(STYLED_SIZES[kind])
         design = DesignFactory(job=job, variant=variant)
-        OrderLineFactory(order=order, design=design)
+        OrderLineFactory(order=order, design=design, quantity=1, unit_price_minor=2500)
     return order
 
 
-def job_for(size: tuple[int, int]):
+def job_for(size: tuple[int, int]) -> StylingJob:
     """A done job whose original upload is a real photo of ``size`` and whose result is the
     job's style (retro-cel) run on it, as the worker would: the print re-renders from the
     original, the preview is the result."""
@@ -254,6 +155,7 @@ def job_for(size: tuple[int, int]):
 
     original = photo_png(size)
     upload = UploadFactory(
+        owner_session="session-key",
         original=ContentFile(original, name="original.png"),
         image=ContentFile(original, name="image.png"),
         width=size[0],
@@ -273,13 +175,18 @@ def job_for(size: tuple[int, int]):
 
 
 def run_line_pipeline(order: Order) -> None:
-    """Run the print pipeline in this process, step by step, as the worker chain would.
+    """Make every line's print file in this process, step by step, as the worker chain would.
 
-    Nothing is enqueued, so no task outlives the test (even a transactional one).
+    Each line starts as ``render_order`` leaves it (routed to its vendor, ``rendering``), set up
+    through ``printing.state``: nothing is enqueued, so no task outlives the test (even a
+    transactional one), and a worker a test runs never races these steps.
     """
-    from printing import pipeline
+    from printing import pipeline, state
 
-    plan = pipeline.render_order(order.pk, enqueue=False)
-    for line_id in plan.queued:
-        pipeline.upscale_line(line_id)
-        pipeline.write_line_pdf(line_id)
+    for line in order.lines.select_related("design__variant__product").order_by("pk"):
+        print_file = state.for_line(line)
+        print_file.vendor = pipeline.route_line(line)
+        print_file.save(update_fields=["vendor"])
+        state.transition(print_file, PrintStatus.RENDERING)
+        pipeline.upscale_line(line.pk)
+        pipeline.write_line_pdf(line.pk)

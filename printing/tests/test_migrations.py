@@ -15,7 +15,7 @@ from django.db.migrations.executor import MigrationExecutor
 
 from orders.tests.factories import OrderLineFactory
 from printing.models import PrintFile, PrintStatus, ProductRoute, Vendor
-from printing.tests.print_factories import ProductFactory, UserFactory, VendorFactory
+from printing.tests.factories import ProductFactory, UserFactory, VendorFactory
 
 OLD = [("orders", "0003_print_files"), ("printing", None)]
 RENDERED_AT = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)

@@ -24,20 +24,15 @@ from django.test import Client, override_settings
 from django.urls import reverse
 
 from orders.models import Order
+from orders.tests.factories import OrderLineFactory
 from printing.models import PrintStatus
 from printing.tasks import render_order_print_files
-from printing.tests.print_factories import (
-    OrderFactory,
-    OrderLineFactory,
-    StyleFactory,
-    UserFactory,
-    VendorFactory,
-    product_for,
-)
+from printing.tests.factories import UserFactory, VendorFactory, paid_order, product_for
 from shop.media import stored_names
 from shop.storage_config import s3_storages
 from styling.models import JobStatus, StylingJob, Upload
 from styling.placement import Placement
+from styling.tests.factories import StyleFactory
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -178,7 +173,7 @@ def test_the_journey_needs_no_disk_shared_between_web_and_worker(
 
             job.refresh_from_db()
             design = create_design(job=job, variant=variant, placement=Placement())
-            order = OrderFactory()
+            order = paid_order()
             OrderLineFactory(order=order, design=design)
 
             # Print file (worker: style re-run on the stored original, RDN, PDF, preflight)

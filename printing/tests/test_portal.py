@@ -10,7 +10,7 @@ from django.core import mail
 from django.urls import reverse
 
 from orders.models import LineStatus, OrderEvent, OrderStatus
-from printing.tests.print_factories import (
+from printing.tests.factories import (
     PASSWORD,
     UserFactory,
     VendorFactory,

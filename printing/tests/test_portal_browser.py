@@ -13,7 +13,7 @@ import pytest
 from devkit.browser import chromium
 from orders.links import order_path
 from orders.models import OrderEvent, OrderStatus
-from printing.tests.print_factories import (
+from printing.tests.factories import (
     PASSWORD,
     UserFactory,
     VendorFactory,

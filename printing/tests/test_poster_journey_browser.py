@@ -24,7 +24,7 @@ from orders.snapshots import SpecSnapshot
 from orders.tests.factories import ShippingRateFactory
 from printing.models import PrintFile, PrintStatus, ProductRoute
 from printing.tests import poppler
-from printing.tests.print_factories import VendorFactory
+from printing.tests.factories import VendorFactory
 from styling.models import StylingJob
 from styling.tests.factories import StyleFactory
 

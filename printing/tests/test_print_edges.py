@@ -18,25 +18,21 @@ import numpy as np
 import pytest
 from django.core.files.base import ContentFile
 
+from catalog.models import ProductKind
+from catalog.tests.factories import PrintSpecFactory, ProductFactory, VariantFactory
 from ml.edge_metrics import CARD_SIZE, DISCS, disc_card, measure_disc
 from orders.snapshots import SpecSnapshot
+from orders.tests.factories import OrderLineFactory
 from printing.models import PrintStatus, ProductRoute
 from printing.tests import poppler
-from printing.tests.print_factories import (
-    POSTER,
+from printing.tests.factories import POSTER, VendorFactory, paid_order, run_line_pipeline
+from styling.placement import Placement, image_rect_mm
+from styling.tests.factories import (
     DesignFactory,
-    OrderFactory,
-    OrderLineFactory,
-    PrintSpecFactory,
-    ProductFactory,
     StyleFactory,
     StylingJobFactory,
     UploadFactory,
-    VariantFactory,
-    VendorFactory,
-    run_line_pipeline,
 )
-from styling.placement import Placement, image_rect_mm
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 DPI = 300
@@ -59,11 +55,11 @@ def card_order():
     job = StylingJobFactory(
         upload=upload, style=StyleFactory(), result=ContentFile(png, name="styled.png")
     )
-    spec = PrintSpecFactory(**{**POSTER, "min_dpi": 150, "recommended_dpi": 300})
-    product = ProductFactory(slug="poster-product", title="Poster")
+    spec = PrintSpecFactory(**POSTER)
+    product = ProductFactory(slug="poster-product", title="Poster", kind=ProductKind.POSTER)
     ProductRoute.objects.create(product=product, vendor=VendorFactory())
     variant = VariantFactory(product=product, print_spec=spec, sku="POSTER-1", name=spec.name)
-    order = OrderFactory()
+    order = paid_order()
     OrderLineFactory(order=order, design=DesignFactory(job=job, variant=variant))
     return order
 

@@ -28,7 +28,7 @@ from printing.models import PrintStatus
 from printing.pdf import PageGeometry, TicketInfo, write_print_pdf
 from printing.preflight import preflight_pdf
 from printing.tests import poppler
-from printing.tests.print_factories import (
+from printing.tests.factories import (
     CASE,
     MUG,
     POSTER,

@@ -14,7 +14,7 @@ from printing import tasks as print_tasks
 from printing.emails import notify_vendor_new_order
 from printing.models import PrintStatus
 from printing.preflight import preflight_pdf
-from printing.tests.print_factories import (
+from printing.tests.factories import (
     VendorFactory,
     paid_order_with_lines,
     run_line_pipeline,
@@ -221,7 +221,7 @@ def test_upscale_runs_on_the_gpu_queue_and_the_pdf_on_default() -> None:
 def test_snapshot_round_trip_keeps_every_print_figure() -> None:
     from catalog.models import PrintSpec
     from orders.snapshots import spec_snapshot
-    from printing.tests.print_factories import MUG
+    from printing.tests.factories import MUG
 
     spec = PrintSpec(**MUG)
     snap = SpecSnapshot.from_json(spec_snapshot(spec))

@@ -7,7 +7,7 @@ import pytest
 from orders.tests.factories import OrderLineFactory
 from printing import state
 from printing.models import PrintFile, PrintFileEvent, PrintStatus
-from printing.tests.print_factories import UserFactory
+from printing.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 P = PrintStatus

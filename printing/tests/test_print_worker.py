@@ -11,7 +11,7 @@ from django.conf import settings
 from orders.models import EventKind, Order
 from printing.models import PrintStatus
 from printing.tasks import render_order_print_files
-from printing.tests.print_factories import VendorFactory, paid_order_with_lines
+from printing.tests.factories import VendorFactory, paid_order_with_lines
 
 pytestmark = [pytest.mark.worker, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 

@@ -12,7 +12,7 @@ from orders.snapshots import SpecSnapshot
 from printing import pipeline
 from printing.models import PrintFileEvent, PrintStatus
 from printing.preflight import preflight_pdf
-from printing.tests.print_factories import VendorFactory, paid_order_with_lines, run_line_pipeline
+from printing.tests.factories import VendorFactory, paid_order_with_lines, run_line_pipeline
 
 pytestmark = pytest.mark.django_db
 P = PrintStatus
@@ -143,10 +143,10 @@ def test_rerender_needs_the_printing_permission(client) -> None:  # type: ignore
 
     from orders.tests.factories import OrderLineFactory
     from printing.models import PrintFile
-    from printing.tests.print_factories import OrderFactory, UserFactory
+    from printing.tests.factories import UserFactory, paid_order
 
     # Given a ready print file and a staff user who may view orders but not re-render
-    line = OrderLineFactory(order=OrderFactory())
+    line = OrderLineFactory(order=paid_order())
     PrintFile.objects.create(
         line=line, status=P.READY, file="print/A/a.pdf", preflight={"passed": True}
     )

@@ -13,7 +13,7 @@ from devkit.browser import chromium
 from orders.models import OrderEvent
 from orders.tests.helpers import wait_for
 from printing.models import PrintFile, PrintFileEvent, PrintStatus
-from printing.tests.print_factories import (
+from printing.tests.factories import (
     PASSWORD,
     VendorFactory,
     paid_order_with_lines,

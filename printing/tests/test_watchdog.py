@@ -17,7 +17,7 @@ from django.utils import timezone
 from orders.models import OrderEvent
 from printing import pipeline, watchdog
 from printing.models import PrintFile, PrintStatus
-from printing.tests.print_factories import VendorFactory, paid_order_with_lines
+from printing.tests.factories import VendorFactory, paid_order_with_lines
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +25,9 @@ pytestmark = pytest.mark.django_db
 def rendering_line(**stamps: object) -> PrintFile:
     """A paid order's line whose render was started (no message sent), with these stamps."""
     order = paid_order_with_lines(["small"], VendorFactory())
-    plan = pipeline.render_order(order.pk, enqueue=False)
-    PrintFile.objects.filter(pk=plan.queued[0]).update(**stamps)
-    return PrintFile.objects.get(pk=plan.queued[0])
+    plan = pipeline.render_order(order.pk)  # no message: this test's transaction never commits
+    PrintFile.objects.filter(line_id=plan.queued[0]).update(**stamps)
+    return PrintFile.objects.get(line_id=plan.queued[0])
 
 
 @pytest.fixture
@@ -182,7 +182,7 @@ def test_a_paid_order_whose_render_never_ran_is_sent_again(
     OrderEvent.objects.filter(order__in=[lost, started]).update(
         created_at=ago(settings.PRINT_QUEUE_TIMEOUT_SECONDS + 5)
     )
-    pipeline.render_order(started.pk, enqueue=False)  # ... this one's render did run
+    pipeline.render_order(started.pk)  # ... this one's render did run
     # When the watchdog sweeps, twice
     with django_capture_on_commit_callbacks(execute=True):
         watchdog.sweep()

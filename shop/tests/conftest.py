@@ -91,7 +91,9 @@ def storefront(db):  # type: ignore[no-untyped-def]
     from django.conf import settings
     from wagtail.models import Locale, Page
 
-    from catalog.models import MockupKind, ProductIndexPage, ProductPage
+    from catalog.models import MockupKind, ProductKind
+    from catalog.pages import ProductIndexPage, ProductPage
+    from catalog.seed import spec_fields
     from catalog.tests.factories import (
         PrintSpecFactory,
         ProductFactory,
@@ -114,8 +116,8 @@ def storefront(db):  # type: ignore[no-untyped-def]
     home.add_child(instance=index)
     index.save_revision().publish()
     template = drawn_template(MockupKind.POSTER_FRAME, width_mm=304.8, height_mm=457.2)
-    spec = PrintSpecFactory(name="Poster 12 x 18 in", mockup_template=template)
-    product = ProductFactory(title="Art poster", slug="poster")
+    spec = PrintSpecFactory(**spec_fields("Poster 12 x 18 in"), mockup_template=template)
+    product = ProductFactory(title="Art poster", slug="poster", kind=ProductKind.POSTER)
     small = VariantFactory(product=product, print_spec=spec, name="12 x 18 in", price_minor=2400)
     product_page = ProductPage(title="Art poster", slug="poster", product=product)
     index.add_child(instance=product_page)

@@ -8,8 +8,8 @@ from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from orders.tests.factories import DesignFactory, png_bytes
 from showcase.models import Entry
+from styling.tests.factories import DesignFactory, flat_png
 
 PASSWORD = "a-long-test-password-42"
 
@@ -35,7 +35,7 @@ class ShopperFactory(factory.django.DjangoModelFactory):
 
 def design_of(user, **kwargs):  # type: ignore[no-untyped-def]
     """A finished design with a mockup whose upload belongs to ``user`` (as after adoption)."""
-    kwargs.setdefault("mockup", ContentFile(png_bytes((64, 64)), name="mockup.png"))
+    kwargs.setdefault("mockup", ContentFile(flat_png((64, 64)), name="mockup.png"))
     return DesignFactory(
         job__upload__owner_user=user, job__upload__owner_session=f"s-{user.pk}", **kwargs
     )

@@ -13,13 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from PIL import Image
 
-from orders.tests.factories import StyleFactory
 from showcase import services, wallpapers
 from showcase.exceptions import EntryHidden, NotAllowed, NotPublishable
 from showcase.models import TITLE_MAX, Entry, GalleryPage
 from showcase.tests.conftest import client_for
 from showcase.tests.factories import EntryFactory, ShopperFactory, design_of
 from styling.models import JobStatus
+from styling.tests.factories import StyleFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -1,54 +1,25 @@
-"""factory_boy factories for styling tests (and the catalog rows a design needs), plus real test files."""
+"""factory_boy factories for styling's models (one per model), plus real test files.
+
+A design's variant comes from ``catalog.tests.factories`` (the seeded 11 oz mug); other
+apps import these and pass overrides rather than subclassing.
+"""
 
 from __future__ import annotations
 
 import io
 import json
-from decimal import Decimal
 from pathlib import Path
 
 import factory
 import torch
+from django.core.files.base import ContentFile
 from PIL import Image
 
-from catalog.models import MockupKind, ProductKind
-from catalog.tests import factories as catalog_factories
+from catalog.tests.factories import VariantFactory
 from ml.testing.corpus import photo_like
-from styling.models import Builtin, Style, StyleKind
+from styling.models import Builtin, Design, JobStatus, Style, StyleKind, StylingJob, Upload
 
 CHECKPOINTS = Path(__file__).resolve().parents[3] / "shared" / "checkpoints"
-
-
-class PrintSpecFactory(catalog_factories.PrintSpecFactory):
-    """An 11 oz mug wrap: 8.5 x 3.5 in trim, 3 mm bleed, 300 DPI, handle masked."""
-
-    name = factory.Sequence(lambda n: f"Mug 11 oz wrap {n}")
-    trim_width_mm = Decimal("215.90")
-    trim_height_mm = Decimal("88.90")
-    bleed_mm = Decimal("3.00")
-    safe_margin_mm = Decimal("5.00")
-    min_dpi = 300
-    is_wrap = True
-    masks = factory.LazyFunction(
-        lambda: [{"kind": "handle", "x": 97.95, "y": 0, "w": 20, "h": 88.9}]
-    )
-    mockup = MockupKind.MUG_WRAP
-    source = "test"
-
-
-class ProductFactory(catalog_factories.ProductFactory):
-    title = "Mug"
-    slug = factory.Sequence(lambda n: f"mug-{n}")
-    kind = ProductKind.MUG
-    summary = ""
-
-
-class VariantFactory(catalog_factories.VariantFactory):
-    product = factory.SubFactory(ProductFactory)
-    name = "11 oz"
-    sku = factory.Sequence(lambda n: f"MUG-11-{n}")
-    print_spec = factory.SubFactory(PrintSpecFactory)
-    price_minor = 1899
 
 
 class StyleFactory(factory.django.DjangoModelFactory):
@@ -67,6 +38,52 @@ class StyleFactory(factory.django.DjangoModelFactory):
     provenance = "Retrocel's own algorithm."
     licence = "Proprietary (ours)"
     commercial_use_allowed = True
+
+
+def flat_png(
+    size: tuple[int, int] = (48, 32), color: tuple[int, int, int] = (200, 80, 40)
+) -> bytes:
+    """A one-colour PNG: for rows whose picture is never looked at."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+class UploadFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Upload
+
+    owner_session = "session-not-set"
+    original = factory.LazyFunction(lambda: ContentFile(flat_png(), name="photo.png"))
+    image = factory.LazyFunction(lambda: ContentFile(flat_png(), name="photo.png"))
+    original_filename = "photo.png"
+    width = 48
+    height = 32
+
+
+class StylingJobFactory(factory.django.DjangoModelFactory):
+    """A finished job (its result stored) of the retro-cel style."""
+
+    class Meta:
+        model = StylingJob
+
+    upload = factory.SubFactory(UploadFactory)
+    style = factory.SubFactory(StyleFactory)
+    status = JobStatus.DONE
+    progress = 100
+    result = factory.LazyFunction(lambda: ContentFile(flat_png(), name="styled.png"))
+
+
+class DesignFactory(factory.django.DjangoModelFactory):
+    """A design on the 11 oz mug; its owner is ``job__upload__owner_session`` (or ``_user``)."""
+
+    class Meta:
+        model = Design
+
+    job = factory.SubFactory(StylingJobFactory)
+    variant = factory.SubFactory(VariantFactory)
+    placement = factory.LazyFunction(lambda: {"scale": 1.0, "offset_x": 0.0, "offset_y": 0.0})
+    effective_dpi = 300
 
 
 def png_bytes(width: int = 96, height: int = 80, seed: int = 0) -> bytes:

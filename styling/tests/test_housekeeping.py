@@ -10,12 +10,13 @@ from django.apps import apps
 from django.test import override_settings
 from django.utils import timezone
 
+from catalog.tests.factories import PrintSpecFactory, VariantFactory
 from styling import designs, retention, uploads
 from styling.jobs import dispatch, worker
 from styling.models import Design, StylingJob, StylingJobEvent, Upload
 from styling.placement import Placement
 from styling.tests.conftest import stored_files
-from styling.tests.factories import PrintSpecFactory, VariantFactory, png_bytes
+from styling.tests.factories import png_bytes
 
 pytestmark = pytest.mark.django_db
 

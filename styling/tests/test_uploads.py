@@ -164,7 +164,7 @@ def test_no_file_says_so(client: Client) -> None:
 
 
 def test_upload_remembers_the_product_chosen_for_the_crop(client: Client) -> None:
-    from styling.tests.factories import VariantFactory
+    from catalog.tests.factories import VariantFactory
 
     variant = VariantFactory()
     post_photo(client, "a.png", png_bytes(), variant=str(variant.pk))

@@ -11,10 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
+from catalog.tests.factories import PrintSpecFactory, VariantFactory
 from styling.jobs import state, worker
 from styling.models import Design, StylingJob, Upload
 from styling.tests.conftest import stored_files
-from styling.tests.factories import PrintSpecFactory, StyleFactory, VariantFactory, png_bytes
+from styling.tests.factories import StyleFactory, png_bytes
 
 pytestmark = pytest.mark.django_db
 
