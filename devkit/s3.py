@@ -187,6 +187,31 @@ def create_buckets(*names: str) -> None:
             client.create_bucket(Bucket=name)
 
 
+def unreachable_storages(port: int | None = None) -> dict:
+    """``STORAGES`` whose media stores are S3 on loopback at ``port`` (staticfiles kept).
+
+    The store-down tests' one setup: with no ``port``, a port nobody listens on (connection
+    refused); pass the port of a server that accepts and never answers for a slow store.
+    """
+    from django.conf import settings
+
+    from shop.storage_config import s3_storages
+
+    if port is None:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+    media = s3_storages(
+        endpoint_url=f"http://127.0.0.1:{port}",
+        region=REGION,
+        access_key=ACCESS_KEY,
+        secret_key=SECRET_KEY,
+        public_bucket="down-public",
+        private_bucket="down-private",
+    )
+    return {**media, "staticfiles": settings.STORAGES["staticfiles"]}
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(

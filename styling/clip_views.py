@@ -25,10 +25,6 @@ CONTENT_TYPES = {"gif": "image/gif", "webp": "image/webp", "mp4": "video/mp4"}
 THUMB_SIDE = 160
 
 
-def _job(request: HttpRequest, pk: uuid.UUID) -> StylingJob:
-    return get_object_or_404(selectors.jobs_for(selectors.for_owner(request)), pk=pk)
-
-
 def _render(job: StylingJob) -> ClipRender:
     render = ClipRender.objects.filter(job=job).first()
     if job.status != JobStatus.DONE or render is None:
@@ -59,7 +55,7 @@ def clip_before(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
 @require_GET
 def clip_file(request: HttpRequest, pk: uuid.UUID, fmt: str) -> FileResponse:
     """The styled clip as GIF, WebP or MP4; ``?download`` makes it an attachment."""
-    job = _job(request, pk)
+    job = selectors.owned_job(request, pk)
     render = _render(job)
     if fmt not in CONTENT_TYPES:
         raise Http404("No such format")
@@ -72,7 +68,7 @@ def clip_file(request: HttpRequest, pk: uuid.UUID, fmt: str) -> FileResponse:
 @require_GET
 def clip_frame(request: HttpRequest, pk: uuid.UUID, index: int) -> HttpResponse:
     """Styled frame ``index`` (PNG), or with ``?thumb`` a small JPEG for the scrubber."""
-    job = _job(request, pk)
+    job = selectors.owned_job(request, pk)
     render = _render(job)
     if not 0 <= index < render.frames:
         raise Http404("No such frame")
@@ -95,7 +91,7 @@ def clip_frame(request: HttpRequest, pk: uuid.UUID, index: int) -> HttpResponse:
 @require_POST
 def pick_frame(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """The chosen frame becomes a photo styled the same way; its job page carries on."""
-    job = _job(request, pk)
+    job = selectors.owned_job(request, pk)
     raw = request.POST.get("frame", "")
     if not raw.isdigit():
         messages.error(request, "Please pick a frame first.")

@@ -8,10 +8,12 @@ old key are handed over by ``styling.uploads.adopt_on_login``.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
 
 from catalog.models import Variant
 from styling.models import Design, Style, StylingJob, Upload
@@ -75,6 +77,11 @@ def designs_for(owner: Owner | None) -> QuerySet[Design]:
 def for_owner(request: HttpRequest) -> Owner | None:
     """Shorthand for views: the request's owner without creating one."""
     return owner_from_request(request)
+
+
+def owned_job(request: HttpRequest, pk: uuid.UUID | str) -> StylingJob:
+    """The request's owner's job ``pk``; 404 for anyone else's, so a stranger learns nothing."""
+    return get_object_or_404(jobs_for(for_owner(request)), pk=pk)
 
 
 def enabled_styles() -> QuerySet[Style]:

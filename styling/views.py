@@ -53,10 +53,6 @@ def _owner(request: HttpRequest) -> selectors.Owner | None:
     return selectors.for_owner(request)
 
 
-def _job(request: HttpRequest, pk: uuid.UUID) -> StylingJob:
-    return get_object_or_404(selectors.jobs_for(_owner(request)), pk=pk)
-
-
 def _private_file(field, *, content_type: str, filename: str | None = None) -> FileResponse:  # type: ignore[no-untyped-def]
     if not field:
         raise Http404("No file")
@@ -176,7 +172,7 @@ def _progress_context(job: StylingJob) -> dict[str, object]:
 
 @require_GET
 def job_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    job = _job(request, pk)
+    job = selectors.owned_job(request, pk)
     context = _progress_context(job)
     if job.status == JobStatus.DONE:
         context["orderable_error"] = _orderable_error(job)
@@ -201,7 +197,7 @@ def _orderable_error(job: StylingJob) -> str:
 @require_GET
 def job_progress(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """Polled by htmx every ~700 ms: the progress fragment; when done, redirect to the result."""
-    job = _job(request, pk)
+    job = selectors.owned_job(request, pk)
     if request.headers.get("Accept", "").startswith("application/json"):
         return JsonResponse(
             {
@@ -221,7 +217,7 @@ def job_progress(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 @require_GET
 def job_result(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
-    job = _job(request, pk)
+    job = selectors.owned_job(request, pk)
     if job.status != JobStatus.DONE:
         raise Http404("Not ready")
     return _private_file(job.result, content_type="image/png")
@@ -229,7 +225,7 @@ def job_result(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
 
 @require_GET
 def job_download(request: HttpRequest, pk: uuid.UUID, fmt: str) -> HttpResponse:
-    job = _job(request, pk)
+    job = selectors.owned_job(request, pk)
     if job.status != JobStatus.DONE or fmt not in ("png", "jpg"):
         raise Http404("Not ready")
     name = f"retrocel-{job.style.slug}-{job.pk.hex[:8]}"
@@ -263,7 +259,7 @@ def _variant_options(variants: list) -> list[dict[str, object]]:
 
 @require_http_methods(["GET", "POST"])
 def place(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
-    job = _job(request, pk)
+    job = selectors.owned_job(request, pk)
     if job.status != JobStatus.DONE:
         return redirect("styling:job", pk=job.pk)
     if ClipRender.objects.filter(job=job).exists():  # a clip is printed one picked frame at a time
@@ -314,7 +310,7 @@ def _placement_query(request: HttpRequest) -> PlacementForm:
 @require_GET
 def place_preview(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     """The live mockup for a placement (``?variant=&scale=&offset_x=&offset_y=``)."""
-    job = _job(request, pk)
+    job = selectors.owned_job(request, pk)
     form = _placement_query(request)
     if job.status != JobStatus.DONE or not form.is_valid():
         return HttpResponseBadRequest(json.dumps(form.errors), content_type="application/json")
@@ -335,7 +331,7 @@ def place_preview(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @require_GET
 def place_quality(request: HttpRequest, pk: uuid.UUID) -> JsonResponse:
     """The print-quality badge for a placement, as JSON."""
-    job = _job(request, pk)
+    job = selectors.owned_job(request, pk)
     form = _placement_query(request)
     if job.status != JobStatus.DONE or not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400)

@@ -21,9 +21,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.test import Client, override_settings
 
+from devkit.s3 import unreachable_storages
 from shop.media import local_copy, save_committed, store_unavailable, stored_names
 from shop.seed import seed_site
-from shop.storage_config import s3_storages
 from styling.models import Upload
 from styling.selectors import Owner
 from styling.tests.factories import png_bytes
@@ -116,12 +116,6 @@ def test_public_media_is_streamed_from_the_public_store_only(client: Client) -> 
 # --- the store down or slow ----------------------------------------------------------------------
 
 
-def _closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def silent_server() -> Iterator[int]:
     """A TCP listener that accepts and never answers: a store that hangs."""
@@ -149,31 +143,16 @@ def silent_server() -> Iterator[int]:
     listener.close()
 
 
-def _unreachable_stores(port: int) -> dict:
-    media = s3_storages(
-        endpoint_url=f"http://127.0.0.1:{port}",
-        region="us-east-1",
-        access_key="retrocel-test",
-        secret_key="retrocel-test-secret-key",
-        public_bucket="down-public",
-        private_bucket="down-private",
-    )
-    return {
-        **media,
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    }
-
-
 @pytest.mark.parametrize("outage", ["down", "slow"])
 def test_an_upload_while_the_store_is_out_gets_try_again_and_can_be_resubmitted(
     outage: str, request: pytest.FixtureRequest
 ) -> None:
     seed_site()
     client = Client()
-    port = _closed_port() if outage == "down" else request.getfixturevalue("silent_server")
+    port = None if outage == "down" else request.getfixturevalue("silent_server")
     photo = png_bytes()
     with override_settings(
-        STORAGES=_unreachable_stores(port), MEDIA_STORE_TIMEOUT=0.5, MEDIA_STORE_ATTEMPTS=1
+        STORAGES=unreachable_storages(port), MEDIA_STORE_TIMEOUT=0.5, MEDIA_STORE_ATTEMPTS=1
     ):
         response = client.post("/create/", {"photo": SimpleUploadedFile("me.png", photo)})
         # Then a clear "try again" page, not a 500

@@ -6,7 +6,6 @@ Screenshots: ``test-artifacts/store-down/``.
 
 from __future__ import annotations
 
-import socket
 from pathlib import Path
 
 import pytest
@@ -14,28 +13,13 @@ from django.conf import settings
 from django.test import override_settings
 
 from devkit.browser import CHROMIUM, chromium
-from shop.storage_config import s3_storages
+from devkit.s3 import unreachable_storages
 from styling.models import Upload
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "store-down"
 PHOTO = "photos/bsd68/101085.png"
-
-
-def down_storages() -> dict:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    media = s3_storages(
-        endpoint_url=f"http://127.0.0.1:{port}",
-        region="us-east-1",
-        access_key="retrocel-test",
-        secret_key="retrocel-test-secret-key",
-        public_bucket="down-public",
-        private_bucket="down-private",
-    )
-    return {**media, "staticfiles": settings.STORAGES["staticfiles"]}
 
 
 def test_the_shopper_is_asked_to_try_again_and_the_resubmitted_photo_is_kept(
@@ -51,7 +35,7 @@ def test_the_shopper_is_asked_to_try_again_and_the_resubmitted_photo_is_kept(
         page.set_input_files('input[type="file"]', str(shared_data / PHOTO))
         page.wait_for_selector(".cropper-container .cropper-crop-box")
         # When the store goes down just as the photo is sent
-        with override_settings(STORAGES=down_storages(), MEDIA_STORE_ATTEMPTS=1):
+        with override_settings(STORAGES=unreachable_storages(), MEDIA_STORE_ATTEMPTS=1):
             with page.expect_navigation():
                 page.click("#upload-submit")
             page.wait_for_selector("#store-unavailable")

@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
-from django.conf import settings
 from django.test import override_settings
 
-from shop.storage_config import s3_storages
+from devkit.s3 import unreachable_storages
 from styling.exceptions import TransientStylingError
 from styling.jobs import dispatch, worker
 from styling.models import JobStatus
 
 pytestmark = pytest.mark.django_db
-
-
-def unreachable_storages() -> dict:
-    with socket.socket() as sock:  # a port nobody listens on: connection refused
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    media = s3_storages(
-        endpoint_url=f"http://127.0.0.1:{port}",
-        region="us-east-1",
-        access_key="retrocel-test",
-        secret_key="retrocel-test-secret-key",
-        public_bucket="down-public",
-        private_bucket="down-private",
-    )
-    return {**media, "staticfiles": settings.STORAGES["staticfiles"]}
 
 
 def test_a_job_whose_store_is_down_is_requeued_for_a_retry(small_upload, style) -> None:
