@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 
 def test_checkout_creates_a_payment_intent_for_the_exact_total(client, stripe_emulator) -> None:
-    # Given a session with an $18.00 design
-    design = shopper_with_design(client)
+    # Given a session with an $18.00 design on the 11 oz mug
+    design = shopper_with_design(client, job__style__name="Retro cel")
     # When the shopper checks out two of them to the US ($5.00 shipping)
     order = checkout(client, design, quantity=2)
     # Then the order and the emulator's PaymentIntent both say $41.00
@@ -35,7 +35,7 @@ def test_checkout_creates_a_payment_intent_for_the_exact_total(client, stripe_em
         2,
         1800,
         design.variant.sku,
-        "Mug",
+        "Ceramic mug",
         "Retro cel",
     )
     assert line.print_spec["min_dpi"] == 150

@@ -230,8 +230,11 @@ def test_snapshot_round_trip_keeps_every_print_figure() -> None:
         spec.trim_height_mm,
         spec.bleed_mm,
     )
-    assert (snap.min_dpi, snap.is_wrap, list(snap.masks)) == (300, True, MUG["masks"])
-    assert snap.canvas_pixels() == (2776, 1126)  # 234.96 x 95.26 mm at 300 DPI, rounded up
+    assert (snap.min_dpi, snap.is_wrap, list(snap.masks)) == (150, True, MUG["masks"])
+    assert snap.canvas_pixels() == (
+        1388,
+        563,
+    )  # 234.96 x 95.26 mm at its 150 DPI minimum, rounded up
 
 
 def test_a_placement_needing_a_gigantic_image_is_refused_before_upscaling() -> None:

@@ -199,14 +199,15 @@ def test_quality_endpoint_explains_a_too_low_dpi(client: Client, journey) -> Non
     data = client.get(
         f"/create/jobs/{job.pk}/place/quality/?variant={mug.pk}&scale=1&offset_x=0&offset_y=0"
     ).json()
-    assert data["ok"] is False and data["dpi"] == 43 and data["min_dpi"] == 300
+    # The seeded 11 oz mug (228.60 mm wrap, 150 DPI minimum)
+    assert data["ok"] is False and data["dpi"] == 41 and data["min_dpi"] == 150
     assert (data["tier"], data["tier_label"]) == ("too_small", "too small")
-    # 43/300 of cover fit is below the editor's 25 % floor: no zoom advice, only what fits.
-    assert data["fits"] == ["Sticker 20 mm"]
+    # 41/150 of cover fit is 27.67 %, above the editor's 25 % floor: zoom advice, and what fits.
+    assert (data["max_scale"], data["fits"]) == (0.2767, ["Sticker 20 mm"])
     assert data["message"] == (
-        "43 DPI at print size — too small, even after 4x AI upscaling of your original photo; "
-        "this product needs 300 DPI, so it would print blurry and cannot be added. "
-        "At 100% your photo fills: Sticker 20 mm."
+        "41 DPI at print size — too small, even after 4x AI upscaling of your original photo; "
+        "this product needs 150 DPI, so it would print blurry and cannot be added. "
+        "Zoom out to 27% or less for this size. At 100% your photo fills: Sticker 20 mm."
     )
 
 
@@ -219,7 +220,7 @@ def test_a_design_below_the_minimum_dpi_is_refused_and_not_saved(client: Client,
         {"variant": mug.pk, "scale": "1", "offset_x": "0", "offset_y": "0"},
     )
     assert response.status_code == 400
-    assert "43 DPI at print size — too small" in response.content.decode()
+    assert "41 DPI at print size — too small" in response.content.decode()
     assert Design.objects.count() == 1
     assert stored_files() == files
 
