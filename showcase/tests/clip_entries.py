@@ -13,6 +13,7 @@ from PIL import Image, ImageDraw
 from ml.motion import write_gif, write_mp4, write_webp
 from ml.testing import clips
 from orders.tests.factories import StylingJobFactory
+from styling.clip_files import frame_name, storage
 from styling.clips import create_clip_upload
 from styling.models import ClipRender, StylingJob
 from styling.selectors import Owner
@@ -40,7 +41,7 @@ def drawn_frames(n: int = FRAMES, size: tuple[int, int] = SIZE) -> list[Image.Im
 
 def finished_clip_job(user: Any, **job: Any) -> StylingJob:
     """A done clip job of ``user``: the upload as the shop stores one (``create_clip_upload``),
-    and the downloads and poster as ``styling.clip_jobs`` writes them."""
+    and the frames, downloads and poster as ``styling.clip_jobs`` writes them."""
     frames = drawn_frames()
     upload = create_clip_upload(
         owner=Owner(session=f"s-{user.pk}", user_id=user.pk),
@@ -51,6 +52,10 @@ def finished_clip_job(user: Any, **job: Any) -> StylingJob:
     frames[0].save(poster, "PNG")
     job.setdefault("result", ContentFile(poster.getvalue(), name="result.png"))
     styled = StylingJobFactory(upload=upload, **job)
+    for i, frame in enumerate(frames):
+        png = io.BytesIO()
+        frame.save(png, "PNG")
+        storage().save(frame_name(styled, i), ContentFile(png.getvalue()))
     ClipRender.objects.create(
         job=styled,
         gif=ContentFile(write_gif(frames, FPS), name="clip.gif"),
