@@ -92,7 +92,8 @@ def data_zip(user: Any) -> ZipStream:
     published = [
         {
             "id": str(entry.pk),
-            "design": str(entry.design_id),
+            "design": str(entry.design_id) if entry.design_id else None,
+            "clip": str(entry.clip_id) if entry.clip_id else None,  # the clip's styling job
             "title": entry.title,
             "caption": entry.caption,
             "published": entry.is_published,

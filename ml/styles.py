@@ -79,6 +79,9 @@ class StyleSpec:
     ``colours``, ``detail``, ``line_weight``, ``shading``, ``saturation``, ``grain``, ``faces``.
     ``palette`` (classical only): sRGB triples, e.g. a film still's :func:`ml.palette.palette_of`;
     the paint colours are mapped onto it in Oklab.
+    ``centres`` (classical only): the style's quantisation centres fixed for a clip (from its
+    keyframes, :meth:`ml.classical.stylizer.CelStylizer.clip_centres`), so every frame paints
+    onto the same colours; empty for photos, which cluster their own.
     """
 
     kind: str
@@ -88,6 +91,7 @@ class StyleSpec:
     builtin: str | None = None
     params: Mapping[str, Any] = field(default_factory=FrozenParams)
     palette: tuple[tuple[int, int, int], ...] = ()
+    centres: tuple[tuple[float, float, float], ...] = ()
 
     def __post_init__(self) -> None:
         if not isinstance(self.params, FrozenParams):
@@ -101,6 +105,13 @@ class StyleSpec:
         object.__setattr__(self, "palette", palette)
         if palette and self.kind != "classical":
             raise ValueError("A palette drives the paint of classical styles only")
+        try:
+            centres = tuple((float(a), float(b), float(c)) for a, b, c in self.centres or ())
+        except (TypeError, ValueError):
+            raise ValueError("Centres are a list of [a, b, c] numbers") from None
+        object.__setattr__(self, "centres", centres)
+        if centres and self.kind != "classical":
+            raise ValueError("Fixed centres belong to classical styles only")
         needed = {
             "gan": ("architecture", "weights"),
             "reference": ("reference",),
@@ -117,22 +128,26 @@ class BuiltinStyle:
 
     title: str
     description: str
-    factory: Callable[..., Stylizer]  # (device, params, palette) -> Stylizer
+    factory: Callable[..., Stylizer]  # (device, params, palette, centres) -> Stylizer
     licence: str = "Retrocel's own algorithm; no third-party weights."
     #: Bumped whenever the renderer's look changes: stored samples (keyed on it) re-render.
     version: str = "1"
 
 
-def _retro_cel(device: DeviceInfo, params: Mapping[str, Any], palette: tuple = ()) -> Stylizer:
+def _retro_cel(
+    device: DeviceInfo, params: Mapping[str, Any], palette: tuple = (), centres: tuple = ()
+) -> Stylizer:
     from ml.classical.stylizer import RetroCelStylizer
 
-    return RetroCelStylizer(device, params, palette)
+    return RetroCelStylizer(device, params, palette, centres)
 
 
-def _anime_cel(device: DeviceInfo, params: Mapping[str, Any], palette: tuple = ()) -> Stylizer:
+def _anime_cel(
+    device: DeviceInfo, params: Mapping[str, Any], palette: tuple = (), centres: tuple = ()
+) -> Stylizer:
     from ml.classical.stylizer import AnimeCelStylizer
 
-    return AnimeCelStylizer(device, params, palette)
+    return AnimeCelStylizer(device, params, palette, centres)
 
 
 BUILTIN_STYLES: dict[str, BuiltinStyle] = {
@@ -183,7 +198,7 @@ def _identity(spec: StyleSpec) -> tuple:
         return ("gan", spec.architecture, _file_sha(spec.weights))
     if spec.kind == "reference":
         return ("reference", _file_sha(spec.reference))
-    return ("classical", spec.builtin, spec.palette)
+    return ("classical", spec.builtin, spec.palette, spec.centres)
 
 
 _sha_memo: dict[tuple, str] = {}
@@ -226,4 +241,4 @@ def _build(spec: StyleSpec, device: DeviceInfo) -> Stylizer:
         raise ValueError(
             f"Unknown built-in style {spec.builtin!r}; available: {', '.join(BUILTIN_STYLES)}"
         ) from None
-    return builtin.factory(device, spec.params, spec.palette)
+    return builtin.factory(device, spec.params, spec.palette, spec.centres)

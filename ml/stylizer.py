@@ -104,7 +104,7 @@ class Stylizer:
         if strength == 0.0:
             notify("finish", 1.0)
             return image.copy()
-        work = _to_working_size(image, size)
+        work = to_working_size(image, size)
         tile = tile or DEFAULT_TILE
         net = self.tiled_network(work, strength) if max(work.size) > tile else None
         if net is not None:
@@ -166,7 +166,8 @@ class Stylizer:
         return Image.fromarray(arr, "RGB")
 
 
-def _to_working_size(image: Image.Image, size: int) -> Image.Image:
+def to_working_size(image: Image.Image, size: int) -> Image.Image:
+    """``image`` with its long side ``size`` (Lanczos); unchanged when it already has it."""
     w, h = image.size
     if max(w, h) == size:
         return image

@@ -364,6 +364,10 @@ STYLING_CLIP_SLICE_SECONDS = env.int("STYLING_CLIP_SLICE_SECONDS", default=150)
 # Classical styles paint a clip with its keyframes' pooled palette (off: it shifts hues and
 # bench/ml_motion.py measures no flicker gain; the still-pixel hold removes the flicker).
 STYLING_CLIP_FIXED_PALETTE = env.bool("STYLING_CLIP_FIXED_PALETTE", default=False)
+# Classical styles quantise every frame of a clip onto its keyframes' k-means centres (the
+# style's own colours, fixed once per clip): bench/ml_motion.py measures the flicker left
+# after the still-pixel hold at a fraction of the hold alone. Off: each frame picks its own.
+STYLING_CLIP_FIXED_CENTRES = env.bool("STYLING_CLIP_FIXED_CENTRES", default=True)
 # Most the print pipeline's RDN upscaler may enlarge a styled image (for the print-quality badge).
 # The one source of "x4 at most" for the shop: the DPI badge, its message and the print upscaler
 # (passed to ml.sr.upscale_to as max_scale) all read it.

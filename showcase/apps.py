@@ -10,6 +10,8 @@ class ShowcaseConfig(AppConfig):
 
     def ready(self) -> None:
         from shop import featured
-        from showcase import selectors
+        from showcase import selectors, views
+        from styling import hooks
 
         featured.register("designs", selectors.recent_public)
+        hooks.on_clip_result(views.clip_result_links)

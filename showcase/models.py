@@ -1,10 +1,13 @@
 """The public gallery: entries a shopper published, likes, reports, and the Wagtail page.
 
 A ``Design`` is private until its owner publishes it; publishing creates (or re-opens) its
-``Entry``; unpublishing keeps the row, its likes and its reports, out of view. Moderators
+``Entry``; unpublishing keeps the row, its likes and its reports, out of view. A finished
+styled clip (``styling.ClipRender``) is published the same way: its entry has ``clip`` set
+instead of ``design`` (exactly one of the two), and plays as a looping muted video. Moderators
 hide an entry in Wagtail; a hidden entry is 404 to everyone but its owner and admins, and
 its owner cannot publish it again (the row stays, so unpublish + publish cannot clear a hide).
-Only the styled image and the design's mockup are ever served from here, never the photo.
+Only the styled image, the design's mockup and a clip's styled MP4 are ever served from here,
+never the photo or the uploaded clip.
 """
 
 from __future__ import annotations
@@ -26,7 +29,19 @@ CAPTION_MAX = 280
 class Entry(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     design = models.OneToOneField(
-        "styling.Design", on_delete=models.CASCADE, related_name="gallery_entry"
+        "styling.Design",
+        on_delete=models.CASCADE,
+        related_name="gallery_entry",
+        null=True,
+        blank=True,
+    )
+    clip = models.OneToOneField(
+        "styling.ClipRender",
+        on_delete=models.CASCADE,
+        related_name="gallery_entry",
+        null=True,
+        blank=True,
+        help_text="A styled clip's entry (instead of a design): shown as its MP4, looping.",
     )
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="gallery_entries"
@@ -62,6 +77,13 @@ class Entry(models.Model):
                 name="entry_liked",
             ),
         ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(design__isnull=False, clip__isnull=True)
+                | models.Q(design__isnull=True, clip__isnull=False),
+                name="entry_design_xor_clip",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -69,6 +91,15 @@ class Entry(models.Model):
     @property
     def is_public(self) -> bool:
         return self.is_published and not self.is_hidden
+
+    @property
+    def is_clip(self) -> bool:
+        return self.clip_id is not None
+
+    @property
+    def job(self) -> Any:
+        """The styling job whose picture the entry shows (a clip's poster is its first frame)."""
+        return self.clip.job if self.clip_id is not None else self.design.job
 
 
 class Like(models.Model):

@@ -16,7 +16,7 @@ SORTS = {"new": ("-published_at",), "liked": ("-like_count", "-published_at")}
 
 
 def _with_cards(qs: QuerySet[Entry]) -> QuerySet[Entry]:
-    return qs.select_related("style", "design__variant__product")
+    return qs.select_related("style", "design__variant__product", "clip__job")
 
 
 def public_entries(*, sort: str = "new", style_slug: str = "") -> QuerySet[Entry]:
@@ -31,7 +31,9 @@ def visible_entry(pk: Any, user: Any) -> Entry | None:
     """The entry if ``user`` may see it (public, or theirs, or staff), else ``None``."""
     entry = (
         _with_cards(Entry.objects.all())
-        .select_related("design__job__upload", "design__variant__print_spec")
+        .select_related(
+            "design__job__upload", "design__variant__print_spec", "clip__job__upload__clip"
+        )
         .filter(pk=pk)
         .first()
     )

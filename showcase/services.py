@@ -20,8 +20,8 @@ from django.utils import timezone
 from shop import pagecache
 from showcase.exceptions import EntryHidden, NotAllowed, NotPublishable
 from showcase.models import CAPTION_MAX, TITLE_MAX, Entry, Like, Report, ReportReason
-from styling.models import Design, JobStatus
-from styling.selectors import Owner, designs_for
+from styling.models import ClipRender, Design, JobStatus, Style, StylingJob
+from styling.selectors import Owner, designs_for, jobs_for
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,21 @@ def own_design(*, user: Any, design_id: Any) -> Design:
     return design
 
 
+def own_clip_job(*, user: Any, job_id: Any) -> StylingJob:
+    """``user``'s styling job of a clip (through styling's ownership rule), else :class:`NotAllowed`."""
+    if user is None or not user.is_authenticated:
+        raise NotAllowed("Sign in to publish your clips.")
+    job = (
+        jobs_for(Owner(session="", user_id=user.pk))
+        .filter(pk=job_id, upload__clip__isnull=False)
+        .select_related("style", "upload")
+        .first()
+    )
+    if job is None:
+        raise NotAllowed("That clip is not yours, or it no longer exists.")
+    return job
+
+
 def _clean_text(value: str, *, limit: int, field: str, required: bool) -> str:
     value = " ".join((value or "").split())
     if required and not value:
@@ -61,22 +76,54 @@ def publish(*, user: Any, design: Design, title: str, caption: str = "") -> Entr
         EntryHidden: moderators hid this design's entry.
         NotPublishable: no finished styled image, or the title/caption is unusable.
     """
-    if not has_verified_email(user):
-        raise NotAllowed("Please verify your e-mail address before publishing.")
-    if design.job.upload.owner_user_id != user.pk:
-        raise NotAllowed("That design is not yours, or it no longer exists.")
+    _check_may_publish(user, design.job, what="design")
     if design.job.status != JobStatus.DONE or not design.job.result:
         raise NotPublishable("This design has no finished picture to show yet.")
+    return _open_entry(
+        user=user, target={"design": design}, style=design.job.style, title=title, caption=caption
+    )
+
+
+def publish_clip(*, user: Any, job: StylingJob, title: str, caption: str = "") -> Entry:
+    """Make a styled clip public in the gallery (or update and re-open its entry): the
+    gallery shows its styled MP4 looping, with its first frame as the poster.
+
+    Raises:
+        NotAllowed: not signed in, address not verified, or not the clip's owner.
+        EntryHidden: moderators hid this clip's entry.
+        NotPublishable: the clip is not styled yet (or failed), or the title/caption is unusable.
+    """
+    _check_may_publish(user, job, what="clip")
+    render = ClipRender.objects.filter(job=job).first()
+    if job.status != JobStatus.DONE or render is None or not job.result:
+        raise NotPublishable("This clip has no finished styled video to show yet.")
+    return _open_entry(
+        user=user, target={"clip": render}, style=job.style, title=title, caption=caption
+    )
+
+
+def _check_may_publish(user: Any, job: StylingJob, *, what: str) -> None:
+    if not has_verified_email(user):
+        raise NotAllowed("Please verify your e-mail address before publishing.")
+    if job.upload.owner_user_id != user.pk:
+        raise NotAllowed(f"That {what} is not yours, or it no longer exists.")
+
+
+def _open_entry(
+    *, user: Any, target: dict[str, Any], style: Style, title: str, caption: str
+) -> Entry:
+    """Create or re-open the entry of ``target`` (``{"design": ...}`` or ``{"clip": ...}``)."""
     title = _clean_text(title, limit=TITLE_MAX, field="title", required=True)
     caption = _clean_text(caption, limit=CAPTION_MAX, field="caption", required=False)
     with transaction.atomic():
-        entry = Entry.objects.select_for_update().filter(design=design).first()
+        entry = Entry.objects.select_for_update().filter(**target).first()
         if entry is not None and entry.is_hidden:
+            noun = "design" if "design" in target else "clip"
             raise EntryHidden(
-                "Our moderators hid this design from the gallery, so it cannot be published again."
+                f"Our moderators hid this {noun} from the gallery, so it cannot be published again."
             )
         if entry is None:
-            entry = Entry(design=design, owner=user, style=design.job.style)
+            entry = Entry(owner=user, style=style, **target)
         entry.title, entry.caption = title, caption
         entry.is_published, entry.published_at = True, timezone.now()
         entry.save()

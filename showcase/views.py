@@ -1,13 +1,14 @@
 """Gallery views: thin; visibility from ``showcase.selectors``, writes through ``services``.
 
-Images are streamed from private storage here only after the entry was found visible, so a
-private, unpublished or hidden entry's picture, mockup and wallpapers are 404 like its page.
-The original photo has no URL here at all.
+Images (and a clip entry's styled MP4) are streamed from private storage here only after the
+entry was found visible, so a private, unpublished or hidden entry's picture, mockup, video and
+wallpapers are 404 like its page. The original photo or clip has no URL here at all.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -24,7 +25,8 @@ from showcase import selectors, services, wallpapers
 from showcase.exceptions import GalleryError
 from showcase.forms import PublishForm, ReportForm
 from showcase.models import Entry, GalleryPage
-from styling.models import Style
+from styling.hooks import ResultLink
+from styling.models import Style, StylingJob
 
 PER_PAGE = 24
 # Short, so an unpublished or hidden entry's images leave shared caches soon.
@@ -81,13 +83,18 @@ def entry_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
             "liked": bool(selectors.liked_ids(request.user, [entry.pk])),
             "share_url": request.build_absolute_uri(reverse("showcase:entry", args=[entry.pk])),
             "image_url": request.build_absolute_uri(reverse("showcase:image", args=[entry.pk])),
+            "video_url": (
+                request.build_absolute_uri(reverse("showcase:video", args=[entry.pk]))
+                if entry.is_clip
+                else ""
+            ),
             "presets": wallpapers.PRESETS.values(),
             "report_form": ReportForm(),
         },
     )
 
 
-def _image(entry: Entry, field: Any, content_type: str) -> FileResponse:
+def _stream(entry: Entry, field: Any, content_type: str) -> FileResponse:
     if not field:
         raise Http404("No picture")
     response = FileResponse(field.open("rb"), content_type=content_type)
@@ -97,23 +104,35 @@ def _image(entry: Entry, field: Any, content_type: str) -> FileResponse:
 
 @require_GET
 def entry_image(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
+    """The styled picture; for a clip, its first styled frame (the video's poster)."""
     entry = _visible(request, pk)
-    return _image(entry, entry.design.job.result, "image/png")
+    return _stream(entry, entry.job.result, "image/png")
 
 
 @require_GET
 def entry_mockup(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
     entry = _visible(request, pk)
-    return _image(entry, entry.design.mockup, "image/png")
+    if entry.is_clip:
+        raise Http404("A clip has no product mockup.")
+    return _stream(entry, entry.design.mockup, "image/png")
+
+
+@require_GET
+def entry_video(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
+    """A clip entry's styled MP4 (H.264): what its card and share page play, muted, looping."""
+    entry = _visible(request, pk)
+    if not entry.is_clip:
+        raise Http404("Not a clip.")
+    return _stream(entry, entry.clip.mp4, "video/mp4")
 
 
 @require_GET
 def entry_wallpaper(request: HttpRequest, pk: uuid.UUID, preset: str) -> HttpResponse:
     entry = _visible(request, pk)
     chosen = wallpapers.PRESETS.get(preset)
-    if chosen is None or not entry.design.job.result:
+    if chosen is None or not entry.job.result:
         raise Http404("No such wallpaper size.")
-    with entry.design.job.result.open("rb") as fh, Image.open(fh) as image:
+    with entry.job.result.open("rb") as fh, Image.open(fh) as image:
         data = wallpapers.render(image, chosen)
     response = HttpResponse(data, content_type="image/jpeg")
     response["Content-Disposition"] = f'attachment; filename="retrocel-{chosen.slug}.jpg"'
@@ -128,17 +147,46 @@ def publish(request: HttpRequest, design_id: uuid.UUID) -> HttpResponse:
         design = services.own_design(user=request.user, design_id=design_id)
     except GalleryError:
         raise Http404("No such design.")
-    existing = Entry.objects.filter(design=design).first()
+    return _publish_page(
+        request,
+        existing=Entry.objects.filter(design=design).first(),
+        write=lambda title, caption: services.publish(
+            user=request.user, design=design, title=title, caption=caption
+        ),
+        context={"design": design},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def publish_clip(request: HttpRequest, job_id: uuid.UUID) -> HttpResponse:
+    """Publish a styled clip: the same form as a design, with the clip playing as the preview."""
+    try:
+        job = services.own_clip_job(user=request.user, job_id=job_id)
+    except GalleryError:
+        raise Http404("No such clip.")
+    return _publish_page(
+        request,
+        existing=Entry.objects.filter(clip__job=job).first(),
+        write=lambda title, caption: services.publish_clip(
+            user=request.user, job=job, title=title, caption=caption
+        ),
+        context={"clip_job": job},
+    )
+
+
+def _publish_page(
+    request: HttpRequest,
+    *,
+    existing: Entry | None,
+    write: Callable[[str, str], Entry],
+    context: dict[str, Any],
+) -> HttpResponse:
     initial = {"title": existing.title, "caption": existing.caption} if existing else {}
     form = PublishForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            entry = services.publish(
-                user=request.user,
-                design=design,
-                title=form.cleaned_data["title"],
-                caption=form.cleaned_data["caption"],
-            )
+            entry = write(form.cleaned_data["title"], form.cleaned_data["caption"])
         except GalleryError as exc:
             form.add_error(None, exc.message)
         else:
@@ -148,7 +196,7 @@ def publish(request: HttpRequest, design_id: uuid.UUID) -> HttpResponse:
         request,
         "showcase/publish.html",
         {
-            "design": design,
+            **context,
             "form": form,
             "existing": existing,
             "verified": services.has_verified_email(request.user),
@@ -203,3 +251,13 @@ def report(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 def entry_path(entry: Entry) -> str:
     return reverse("showcase:entry", args=[entry.pk])
+
+
+def clip_result_links(request: HttpRequest, job: StylingJob) -> list[ResultLink]:
+    """The finished clip page's gallery button (``styling.hooks``): publish it, or open its
+    entry when it is public already. Anonymous shoppers are asked to sign in by the view."""
+    entry = Entry.objects.filter(clip__job=job).first()
+    if entry is not None and entry.is_public and request.user.is_authenticated:
+        return [ResultLink("gallery-entry", "In the gallery", entry_path(entry))]
+    url = reverse("showcase:publish_clip", args=[job.pk])
+    return [ResultLink("publish-clip", "Publish to the gallery", url)]

@@ -37,6 +37,7 @@ from PIL import Image
 
 from ml.imageio import ImageRejected
 from ml.motion import (
+    clip_centres,
     clip_spec,
     decode_clip,
     flicker,
@@ -144,11 +145,14 @@ def _clip_spec(
     """The style spec every frame uses, fixed once per clip and stored, so a resumed run
     paints exactly like the frames already done.
 
+    With ``STYLING_CLIP_FIXED_CENTRES`` (on) a classical style quantises every frame onto its
+    keyframes' k-means centres (``ml.motion.clip_centres``): the style's own colours, chosen
+    once, so a still region keeps its paint from frame to frame.
+
     With ``STYLING_CLIP_FIXED_PALETTE`` a classical style paints with its keyframes' pooled
     palette (``ml.motion.clip_spec``). Off by default: mapped onto 18 pooled colours the
     paint loses hues the style shows on a photo (green foliage turned brown on the test
-    clip), and ``bench/ml_motion.py`` shows no flicker gain from it; the still-pixel hold
-    (:func:`ml.motion.stabilise`) is what removes the flicker.
+    clip), and ``bench/ml_motion.py`` shows no flicker gain from it.
     """
     import dataclasses
 
@@ -157,9 +161,12 @@ def _clip_spec(
     if files.exists(name):
         with files.open(name, "rb") as fh:
             stored = json.load(fh)
-        if not stored["palette"]:
-            return spec
-        return dataclasses.replace(spec, palette=tuple(tuple(c) for c in stored["palette"]))
+        if stored["palette"]:
+            spec = dataclasses.replace(spec, palette=tuple(tuple(c) for c in stored["palette"]))
+        # A spec stored before fixed centres existed has none: the frames done kept theirs.
+        if stored.get("centres"):
+            spec = dataclasses.replace(spec, centres=tuple(tuple(c) for c in stored["centres"]))
+        return spec
     fixed = spec
     if settings.STYLING_CLIP_FIXED_PALETTE:
         reporter.write("Choosing the clip's colours", 3)
@@ -173,7 +180,15 @@ def _clip_spec(
                 f, strength=job.strength, preserve_color=job.preserve_color, size=max(f.size)
             ),
         )
-    body = json.dumps({"palette": [list(c) for c in fixed.palette]}).encode()
+    if settings.STYLING_CLIP_FIXED_CENTRES:
+        reporter.write("Choosing the clip's colours", 3)
+        fixed = clip_centres(fixed, frames, max(frames[0].size))
+    body = json.dumps(
+        {
+            "palette": [list(c) for c in fixed.palette],
+            "centres": [list(c) for c in fixed.centres],
+        }
+    ).encode()
     files.save(name, ContentFile(body))
     return fixed
 

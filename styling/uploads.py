@@ -27,6 +27,22 @@ log = logging.getLogger(__name__)
 #: Longest side of the stored display image (the crop); the styles run at a smaller size.
 IMAGE_MAX_SIDE = 4096
 ORIGINAL_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif", "TIFF": "tif"}
+#: The media type of a stored original by its extension (photos here, clips in
+#: ``styling.clips.CLIP_EXTENSIONS``); anything else is served as bytes.
+ORIGINAL_TYPES = {
+    "jpg": "image/jpeg",
+    "png": "image/png",
+    "webp": "image/webp",
+    "gif": "image/gif",
+    "tif": "image/tiff",
+    "mp4": "video/mp4",
+    "webm": "video/webm",
+}
+
+
+def original_content_type(name: str) -> str:
+    """The type a stored original (``original.<ext>``) is downloaded with."""
+    return ORIGINAL_TYPES.get(name.rsplit(".", 1)[-1].lower(), "application/octet-stream")
 
 
 @dataclass(frozen=True)

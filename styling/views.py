@@ -127,7 +127,9 @@ def upload_original(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
     item = get_object_or_404(selectors.uploads_for(_owner(request)), pk=pk)
     ext = item.original.name.rsplit(".", 1)[-1]
     return _private_file(
-        item.original, content_type="application/octet-stream", filename=f"original.{ext}"
+        item.original,
+        content_type=uploads.original_content_type(item.original.name),
+        filename=f"original.{ext}",
     )
 
 
@@ -177,6 +179,8 @@ def job_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     if job.status == JobStatus.DONE:
         context["orderable_error"] = _orderable_error(job)
         context.update(_clip_context(job))
+        if "clip_render" in context:
+            context["result_links"] = hooks.clip_result_links(request, job)
     return render(request, "styling/job.html", context)
 
 

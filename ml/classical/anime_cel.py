@@ -51,6 +51,8 @@ Progress = Callable[[float], None]
 ANALYSIS_SIDE = 1024
 INK = np.array([0.10, 0.08, 0.12], dtype=np.float32)  # dark violet-brown, not pure black
 GRAIN_SEED = 1990
+#: Lightness weight of the colour clusters (:func:`ml.classical.regions.cluster_features`).
+CLUSTER_LIGHTNESS = 1.0
 
 #: (name, low, high) for every parameter, checked by :meth:`AnimeCelParams.from_mapping`.
 RANGES: tuple[tuple[str, float, float], ...] = (
@@ -115,15 +117,17 @@ def anime_cel(
     params: AnimeCelParams,
     progress: Progress | None = None,
     palette: Sequence[Sequence[int]] = (),
+    centres: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """(1, 3, H, W) sRGB in [0, 1] -> the anime-cel picture, same shape, dtype and device.
 
     A ``palette`` (sRGB triples, e.g. a film still's) replaces the graded paint colours
-    (:func:`ml.palette.recolour`) before the washes.
+    (:func:`ml.palette.recolour`) before the washes. ``centres`` (:func:`anime_cel_centres`)
+    replace the picture's own colour clusters' k-means centres (a clip's keyframes').
     """
     report = progress or (lambda _f: None)
     h_full, w_full = x.shape[-2:]
-    paint, coverage = _analyse(x, params, report, palette)
+    paint, coverage = _analyse(x, params, report, palette, centres)
     out = _finish(paint, coverage, params, (w_full, h_full))
     report(1.0)
     return torch.from_numpy(out).permute(2, 0, 1)[None].to(device=x.device, dtype=x.dtype)
@@ -134,6 +138,7 @@ def anime_cel_layers(
     params: AnimeCelParams,
     progress: Progress | None = None,
     palette: Sequence[Sequence[int]] = (),
+    centres: torch.Tensor | None = None,
 ) -> CelLayers:
     """The analysis-size structure :func:`anime_cel` flattens, for composing at print size.
 
@@ -142,7 +147,7 @@ def anime_cel_layers(
     nothing from :func:`render` but its two results.
     """
     report = progress or (lambda _f: None)
-    paint, coverage = _analyse(x, params, report, palette)
+    paint, coverage = _analyse(x, params, report, palette, centres)
     labels = labels_from_paint(paint)
     h, w = paint.shape[:2]
     return CelLayers(
@@ -159,8 +164,16 @@ def _analyse(
     params: AnimeCelParams,
     report: Progress,
     palette: Sequence[Sequence[int]] = (),
+    centres: torch.Tensor | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Paint (Oklab) and ink coverage of ``x`` at the analysis size (<= ANALYSIS_SIDE)."""
+    rgb = _analysis_rgb(x)
+    unit = max(rgb.shape[:2]) / 1024.0
+    return render(rgb, params, unit, report, palette, centres)
+
+
+def _analysis_rgb(x: torch.Tensor) -> np.ndarray:
+    """``x`` as float32 (H, W, 3) sRGB at the analysis size (<= ANALYSIS_SIDE)."""
     full = x[0].detach().float().permute(1, 2, 0).cpu().numpy()
     h_full, w_full = full.shape[:2]
     shrink = min(1.0, ANALYSIS_SIDE / max(h_full, w_full))
@@ -170,8 +183,25 @@ def _analyse(
     else:
         rgb = full
     del full
-    unit = max(rgb.shape[:2]) / 1024.0
-    return render(np.ascontiguousarray(rgb, dtype=np.float32), params, unit, report, palette)
+    return np.ascontiguousarray(rgb, dtype=np.float32)
+
+
+def anime_cel_centres(xs: Sequence[torch.Tensor], params: AnimeCelParams) -> torch.Tensor:
+    """The colour clusters' k-means centres of several pictures pooled: (colours, 3) in
+    :func:`ml.classical.regions.cluster_features`' space, for ``centres``.
+
+    Each picture is flattened by mean shift exactly as when it is painted, and the same
+    deterministic k-means runs on their pixels together (an equal share of samples from
+    each), so a clip's frames all seed their regions from one set of colours.
+    """
+    if not xs:
+        raise ValueError("anime_cel_centres needs at least one picture")
+    feats = []
+    for x in xs:
+        rgb = _analysis_rgb(x)
+        flat = regions.mean_shift(rgb, max(rgb.shape[:2]) / 1024.0)
+        feats.append(regions.cluster_features(flat, CLUSTER_LIGHTNESS).reshape(1, 3, 1, -1))
+    return regions.kmeans_palette(torch.cat(feats, dim=3), params.colours, samples=6000 * len(xs))
 
 
 def _downscale(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:
@@ -190,6 +220,7 @@ def render(
     unit: float,
     report: Progress,
     palette: Sequence[Sequence[int]] = (),
+    centres: torch.Tensor | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Analysis-size paint (H, W, 3 Oklab) and ink coverage (H, W) for an sRGB (H, W, 3) picture."""
     lab = _to_oklab(rgb)
@@ -197,7 +228,9 @@ def render(
     flat = regions.mean_shift(rgb, unit)
     report(0.25)
     found = facemod.drawable(facemod.detect_faces(rgb, unit), rgb.shape[:2]) if params.faces else []
-    clusters = regions.colour_clusters(flat, params.colours, lightness_weight=1.0)
+    clusters = regions.colour_clusters(
+        flat, params.colours, lightness_weight=CLUSTER_LIGHTNESS, centres=centres
+    )
     clusters = regions.smooth_labels(clusters, params.colours, max(3, int(round(5 * unit))))
     reg, n = regions.connected_regions(clusters, params.colours)
     # Join first, absorb after: along a gradient the clusters dither into many small pieces,

@@ -79,18 +79,38 @@ def texture_map(lightness: np.ndarray, unit: float) -> np.ndarray:
     return cv2.GaussianBlur(t, (0, 0), 4 * unit)
 
 
-def colour_clusters(
-    lab: np.ndarray, k: int, lightness_weight: float = 0.7, chroma_weight: float = 2.0
-) -> np.ndarray:
-    """Cluster index per pixel (H, W) int32, k-means in a weighted Oklab (deterministic).
+def cluster_features(
+    lab: np.ndarray, lightness_weight: float = 0.7, chroma_weight: float = 2.0
+) -> torch.Tensor:
+    """(1, 3, H, W) weighted Oklab: the space :func:`colour_clusters` runs k-means in.
 
     Lightness counts less than in plain Oklab so an object's lit and shaded
     sides land in one cluster (the shading is painted back later as cel
     tones); chroma counts more so small saturated things keep their colour.
     """
     w = np.array([lightness_weight, chroma_weight, chroma_weight], dtype=np.float32)
-    feat = torch.from_numpy(np.ascontiguousarray((lab * w).transpose(2, 0, 1)))[None]
-    centres = kmeans_palette(feat, k)
+    return torch.from_numpy(np.ascontiguousarray((lab * w).transpose(2, 0, 1)))[None]
+
+
+def colour_clusters(
+    lab: np.ndarray,
+    k: int,
+    lightness_weight: float = 0.7,
+    chroma_weight: float = 2.0,
+    centres: torch.Tensor | None = None,
+) -> np.ndarray:
+    """Cluster index per pixel (H, W) int32, k-means in :func:`cluster_features` (deterministic).
+
+    ``centres`` ((k, 3) in that space, e.g. a clip's keyframes' pooled k-means) are used
+    instead of the picture's own k-means.
+    """
+    feat = cluster_features(lab, lightness_weight, chroma_weight)
+    if centres is None:
+        centres = kmeans_palette(feat, k)
+    else:
+        centres = torch.as_tensor(centres, dtype=torch.float32)
+        if centres.shape != (k, 3):
+            raise ValueError(f"need {k} colour centres of 3 values, got {tuple(centres.shape)}")
     h, wid = lab.shape[:2]
     labels = torch.empty((1, h, wid), dtype=torch.long)
     # Assign in row bands: the (k, 3, H, W) distance tensor would be large at print size.

@@ -76,13 +76,17 @@ def retro_cel(
     params: RetroCelParams,
     progress: Progress | None = None,
     palette: Sequence[Sequence[int]] = (),
+    centres: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """(1, 3, H, W) sRGB in [0, 1] -> the cel-shaded picture, same shape.
 
     A ``palette`` (sRGB triples, e.g. a film still's) replaces the paint colours
-    (:func:`ml.palette.map_centres`); the saturation lift is then left out.
+    (:func:`ml.palette.map_centres`); the saturation lift is then left out. ``centres``
+    (from :func:`retro_cel_centres`) replace the picture's own k-means centres: a clip's
+    frames all quantise onto its keyframes' centres, so a region keeps its paint from frame
+    to frame.
     """
-    labels, colours, ink = retro_cel_layers(x, params, progress, palette)
+    labels, colours, ink = retro_cel_layers(x, params, progress, palette, centres)
     rgb = colours[labels].permute(0, 3, 1, 2)  # (1, 3, H, W) sRGB paint
     if ink is not None:
         ink_rgb = torch.tensor(INK, device=x.device).view(1, 3, 1, 1)
@@ -95,9 +99,13 @@ def retro_cel_layers(
     params: RetroCelParams,
     progress: Progress | None = None,
     palette: Sequence[Sequence[int]] = (),
+    centres: torch.Tensor | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
     """The picture's structure before it is flattened: what :func:`retro_cel` and the print
     composition (:mod:`ml.classical.print_edges`) both draw from.
+
+    ``centres`` ((palette_size, 3) in the clustering space, :func:`retro_cel_centres`) are
+    used instead of the picture's own k-means; None (every photo) clusters the picture.
 
     Returns (1, H, W) long palette labels, (k, 3) float sRGB paint per label, and the
     (1, 1, H, W) ink coverage in [0, 1] (None when ``line_weight`` is 0).
@@ -105,16 +113,12 @@ def retro_cel_layers(
     report = progress or (lambda _f: None)
     x = x.float()  # half is too coarse for Oklab cube roots and k-means distances
     scale = max(x.shape[-2:]) / 1024.0
-    lab = srgb_to_oklab(x)
-    smooth = lab
-    passes = int(round(2 * params.smoothing))
-    for i in range(passes):
-        smooth = bilateral(smooth, sigma_space=max(1.0, 2.5 * scale), sigma_range=0.05)
-        report(0.1 + 0.4 * (i + 1) / passes)
-    # Chroma counts double when clustering: Oklab a/b spans ~0.3 against L's 1.0,
-    # and without the weight small saturated areas (water, signs) turn grey.
-    weight = torch.tensor([1.0, CHROMA_WEIGHT, CHROMA_WEIGHT], device=x.device).view(1, 3, 1, 1)
-    centres = kmeans_palette(smooth * weight, params.palette_size)
+    smooth = _smoothed(x, params, report)
+    weight = _cluster_weight(x.device)
+    if centres is None:
+        centres = kmeans_palette(smooth * weight, params.palette_size)
+    else:
+        centres = _checked_centres(centres, params.palette_size).to(x.device)
     report(0.6)
     labels = assign(smooth * weight, centres)
     centres = centres / weight.view(1, 3)
@@ -136,6 +140,49 @@ def retro_cel_layers(
         ink = drop_ink_fragments(ink, min_area=max(6.0, 40 * scale * scale))
     report(1.0)
     return labels, colours, ink
+
+
+def _smoothed(x: torch.Tensor, params: RetroCelParams, report: Progress) -> torch.Tensor:
+    """Oklab of ``x`` after the edge-preserving smoothing passes: what the paint is clustered on."""
+    scale = max(x.shape[-2:]) / 1024.0
+    smooth = srgb_to_oklab(x)
+    passes = int(round(2 * params.smoothing))
+    for i in range(passes):
+        smooth = bilateral(smooth, sigma_space=max(1.0, 2.5 * scale), sigma_range=0.05)
+        report(0.1 + 0.4 * (i + 1) / passes)
+    return smooth
+
+
+def _cluster_weight(device: torch.device) -> torch.Tensor:
+    """Chroma counts double when clustering: Oklab a/b spans ~0.3 against L's 1.0, and
+    without the weight small saturated areas (water, signs) turn grey."""
+    return torch.tensor([1.0, CHROMA_WEIGHT, CHROMA_WEIGHT], device=device).view(1, 3, 1, 1)
+
+
+def _checked_centres(centres: torch.Tensor, k: int) -> torch.Tensor:
+    centres = torch.as_tensor(centres, dtype=torch.float32)
+    if centres.shape != (k, 3):
+        raise ValueError(f"retro-cel needs {k} centres of 3 values, got {tuple(centres.shape)}")
+    return centres
+
+
+def retro_cel_centres(xs: Sequence[torch.Tensor], params: RetroCelParams) -> torch.Tensor:
+    """The k-means centres of several pictures pooled: (palette_size, 3) in the clustering
+    space, for :func:`retro_cel_layers`' ``centres``.
+
+    Each picture is smoothed exactly as when it is painted, and the same deterministic
+    k-means runs on their pixels together (the same share of samples from each), so a
+    clip's keyframes choose one set of paint colours for every frame.
+    """
+    if not xs:
+        raise ValueError("retro_cel_centres needs at least one picture")
+    feats = [
+        (_smoothed(x.float(), params, lambda _f: None) * _cluster_weight(x.device)).reshape(
+            1, 3, 1, -1
+        )
+        for x in xs
+    ]
+    return kmeans_palette(torch.cat(feats, dim=3), params.palette_size, samples=6000 * len(xs))
 
 
 def bilateral(lab: torch.Tensor, sigma_space: float, sigma_range: float) -> torch.Tensor:

@@ -9,13 +9,21 @@ import numpy as np
 import torch
 from PIL import Image
 
-from ml.classical.anime_cel import AnimeCelParams, anime_cel, anime_cel_layers
+from ml.classical.anime_cel import AnimeCelParams, anime_cel, anime_cel_centres, anime_cel_layers
 from ml.classical.print_edges import CelLayers, compose_print
-from ml.classical.retro_cel import INK, RetroCelParams, retro_cel, retro_cel_layers
+from ml.classical.retro_cel import (
+    INK,
+    RetroCelParams,
+    retro_cel,
+    retro_cel_centres,
+    retro_cel_layers,
+)
 from ml.color import keep_original_colour, pil_to_tensor
 from ml.device import DeviceInfo
 from ml.palette import palette_lab
-from ml.stylizer import Stylizer
+from ml.stylizer import Stylizer, to_working_size
+
+Centres = tuple[tuple[float, float, float], ...]
 
 #: Smallest long side a cel style analyses (a tinier picture is enlarged to it first, as
 #: :meth:`Stylizer.__call__` does through the engine's minimum style size).
@@ -28,7 +36,9 @@ class CelStylizer(Stylizer):
     :meth:`render_print` draws region borders and ink at the output's own resolution
     (:mod:`ml.classical.print_edges`) instead of enlarging a finished raster, so a print
     has smooth edges whatever the enlargement. Subclasses name their parameter class in
-    ``Params`` (validated here, once) and take an optional paint palette.
+    ``Params`` (validated here, once) and take an optional paint palette and optional fixed
+    quantisation ``centres`` (a clip's, from :meth:`clip_centres`; empty for photos, which
+    cluster their own colours).
     """
 
     Params: ClassVar[type[RetroCelParams] | type[AnimeCelParams]]
@@ -38,10 +48,43 @@ class CelStylizer(Stylizer):
         device: DeviceInfo,
         params: Mapping[str, Any],
         palette: Sequence[Sequence[int]] = (),
+        centres: Sequence[Sequence[float]] = (),
     ) -> None:
         super().__init__(device)
         self.params = self.Params.from_mapping(params)
         self.palette = _checked(palette)
+        self.centres: Centres = tuple((float(a), float(b), float(c)) for a, b, c in centres)
+        if self.centres and len(self.centres) != self._cluster_count():
+            raise ValueError(
+                f"{self.name} needs {self._cluster_count()} centres, got {len(self.centres)}"
+            )
+
+    def _cluster_count(self) -> int:
+        raise NotImplementedError
+
+    def _pooled_centres(self, xs: list[torch.Tensor]) -> torch.Tensor:
+        raise NotImplementedError
+
+    def _centres_tensor(self) -> torch.Tensor | None:
+        """The fixed centres for the renderers, or None: the picture clusters its own."""
+        return torch.tensor(self.centres, dtype=torch.float32) if self.centres else None
+
+    def clip_centres(self, frames: Sequence[Image.Image], size: int) -> Centres:
+        """The quantisation centres of ``frames`` (a clip's keyframes) pooled, for a
+        stylizer built with ``centres=``: every frame of the clip then paints onto the same
+        colours, instead of each frame choosing its own (which flickers on a still camera).
+
+        ``size`` is the working size the frames are styled at (the analysis depends on it).
+        """
+        with torch.inference_mode():
+            xs = [
+                pil_to_tensor(
+                    to_working_size(f.convert("RGB"), size), self.device.device, self.device.dtype
+                )
+                for f in frames
+            ]
+            centres = self._pooled_centres(xs)
+        return tuple((float(a), float(b), float(c)) for a, b, c in centres.cpu().tolist())
 
     def layers(self, x: torch.Tensor) -> CelLayers:
         """The style's structure for a (1, 3, H, W) sRGB tensor in [0, 1]."""
@@ -112,13 +155,21 @@ class RetroCelStylizer(CelStylizer):
     Params = RetroCelParams
     params: RetroCelParams
 
+    def _cluster_count(self) -> int:
+        return self.params.palette_size
+
+    def _pooled_centres(self, xs: list[torch.Tensor]) -> torch.Tensor:
+        return retro_cel_centres(xs, self.params)
+
     def stylize_tensor(
         self, x: torch.Tensor, strength: float, report: Callable[[float], None]
     ) -> torch.Tensor:
-        return retro_cel(x, self.params, report, self.palette)
+        return retro_cel(x, self.params, report, self.palette, self._centres_tensor())
 
     def layers(self, x: torch.Tensor) -> CelLayers:
-        labels, colours, ink = retro_cel_layers(x, self.params, palette=self.palette)
+        labels, colours, ink = retro_cel_layers(
+            x, self.params, palette=self.palette, centres=self._centres_tensor()
+        )
         lab = labels[0].cpu().numpy().astype(np.int32)
         paint = colours.float().cpu().numpy()[lab]
         cov = ink[0, 0].float().cpu().numpy() if ink is not None else np.zeros(lab.shape, "f4")
@@ -132,13 +183,21 @@ class AnimeCelStylizer(CelStylizer):
     Params = AnimeCelParams
     params: AnimeCelParams
 
+    def _cluster_count(self) -> int:
+        return self.params.colours
+
+    def _pooled_centres(self, xs: list[torch.Tensor]) -> torch.Tensor:
+        return anime_cel_centres(xs, self.params)
+
     def stylize_tensor(
         self, x: torch.Tensor, strength: float, report: Callable[[float], None]
     ) -> torch.Tensor:
-        return anime_cel(x, self.params, report, self.palette)
+        return anime_cel(x, self.params, report, self.palette, self._centres_tensor())
 
     def layers(self, x: torch.Tensor) -> CelLayers:
-        return anime_cel_layers(x, self.params, palette=self.palette)
+        return anime_cel_layers(
+            x, self.params, palette=self.palette, centres=self._centres_tensor()
+        )
 
 
 def _checked(palette: Sequence[Sequence[int]]) -> tuple[tuple[int, int, int], ...]:

@@ -9,13 +9,14 @@ encoders for the downloads.
 from ml.motion.decode import Clip, ClipInfo, decode_clip, is_clip, probe, source_frame, working_size
 from ml.motion.encode import write_gif, write_mp4, write_webp
 from ml.motion.limits import ClipLimits, ClipRejected, sniff
-from ml.motion.stable import clip_spec, flicker, keyframe_indices, stabilise
+from ml.motion.stable import clip_centres, clip_spec, flicker, keyframe_indices, stabilise
 
 __all__ = [
     "Clip",
     "ClipInfo",
     "ClipLimits",
     "ClipRejected",
+    "clip_centres",
     "clip_spec",
     "decode_clip",
     "flicker",

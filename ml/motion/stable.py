@@ -7,10 +7,12 @@ styled frames jump where the picture did not. Two measures, both pure
 functions of the clip (so a job can style frames one at a time, store each,
 resume after a crash, and still get the same result):
 
-1. :func:`clip_spec` fixes a classical style's paint once per clip: keyframes
-   are styled, their pooled palette (:func:`ml.palette.palette_of`) becomes the
-   spec's ``palette``, and every frame's paint is mapped onto it
-   (:func:`ml.palette.map_to_palette`). GAN and reference styles are
+1. :func:`clip_centres` fixes a classical style's quantisation once per clip: the
+   k-means centres its paint is chosen from are computed once over a few keyframes
+   and every frame is quantised onto those same centres (``StyleSpec.centres``), so a
+   region does not change paint because of noise or a passing object elsewhere.
+   The colours are the style's own (unlike :func:`clip_spec`, which maps the paint
+   onto 18 pooled palette colours and shifts hues). GAN and reference styles are
    deterministic per frame already (inference mode, fixed weights, no noise).
 2. :func:`stabilise` holds a styled pixel while its *source* pixel stays
    within a small tolerance of what it was when the styled pixel was taken
@@ -32,7 +34,7 @@ from PIL import Image, ImageFilter
 from ml.palette import palette_of
 from ml.styles import StyleSpec
 
-__all__ = ["clip_spec", "flicker", "keyframe_indices", "stabilise", "StillMask"]
+__all__ = ["clip_centres", "clip_spec", "flicker", "keyframe_indices", "stabilise", "StillMask"]
 
 #: Keyframes sampled for a classical style's clip palette.
 KEYFRAMES = 4
@@ -64,6 +66,19 @@ def clip_spec(
     styled = [style(frames[i]) for i in keyframe_indices(len(frames))]
     colours = tuple(c.rgb for c in palette_of(styled))
     return dataclasses.replace(spec, palette=colours)
+
+
+def clip_centres(spec: StyleSpec, frames: Sequence[Image.Image], size: int) -> StyleSpec:
+    """``spec`` with a classical style's quantisation centres fixed from ``frames``' keyframes
+    (styled at ``size``, the working size); any other spec, or one with centres already,
+    is returned unchanged."""
+    if spec.kind != "classical" or spec.centres or not frames:
+        return spec
+    from ml.styles import load_style
+
+    stylizer = load_style(spec)
+    keys = [frames[i] for i in keyframe_indices(len(frames))]
+    return dataclasses.replace(spec, centres=stylizer.clip_centres(keys, size))  # type: ignore[attr-defined]
 
 
 def _soft(image: Image.Image) -> np.ndarray:
