@@ -109,8 +109,14 @@ class WorkerProcess:
             self.proc.wait(timeout=10)
 
     def stop(self) -> None:
+        """Warm shutdown, as a deploy would do it: SIGTERM to the main process only.
+
+        Signalling the whole group made the pool child die under the main process's
+        feet, which then waited out the 20 s grace for a task that no longer existed
+        (each worker test's teardown took 20 s).
+        """
         if self.proc and self.proc.poll() is None:
-            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.send_signal(signal.SIGTERM)
             try:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:

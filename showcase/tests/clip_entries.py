@@ -12,11 +12,11 @@ from PIL import Image, ImageDraw
 
 from ml.motion import write_gif, write_mp4, write_webp
 from ml.testing import clips
-from orders.tests.factories import StylingJobFactory
 from styling.clip_files import frame_name, storage
 from styling.clips import create_clip_upload
 from styling.models import ClipRender, StylingJob
 from styling.selectors import Owner
+from styling.tests.factories import StylingJobFactory
 
 SIZE = (192, 128)
 FRAMES = 8
