@@ -28,6 +28,7 @@ class StyleKind(models.TextChoices):
 
 class Architecture(models.TextChoices):
     ANIMEGANV2 = "animeganv2", "AnimeGANv2"
+    ANIMEGANV2_HALF = "animeganv2_half", "AnimeGANv2, half width"
     CARTOONGAN = "cartoongan", "CartoonGAN"
     CYCLEGAN_RESNET9 = "cyclegan_resnet9", "CycleGAN ResNet-9"
 

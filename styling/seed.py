@@ -67,18 +67,19 @@ STYLES = [
         "name": "Retrocel anime v1",
         "summary": "Our own generator network: the anime-cel look, painted in one pass on the GPU.",
         "kind": StyleKind.GAN,
-        "architecture": Architecture.ANIMEGANV2,
+        "architecture": Architecture.ANIMEGANV2_HALF,
         "weights": RETROCEL_ANIME_V1,
         "sort_order": 3,
         "provenance": (
-            "AnimeGANv2-architecture generator trained by Retrocel (python -m ml.train style) "
+            "AnimeGANv2-architecture generator (half width) trained by Retrocel (python -m ml.train style) "
             "with our built-in anime-cel renderer as the teacher, on the shared research photos; "
             "no third-party weights. See ml/styles_weights/MODEL_CARD.md."
         ),
         "licence": "Retrocel proprietary (our own weights)",
         "commercial_use_allowed": True,
-        # Seeded switched off: the CPU-trained v1 is blurry and nearly monochrome (see its
-        # model card). An admin ticks "enabled" once better weights are uploaded.
+        # Seeded switched off: the CPU-trained student has the teacher's colours and layout but
+        # is still soft, without cel borders or ink (see its model card). An admin ticks
+        # "enabled" once better weights are uploaded.
         "is_enabled": False,
     },
 ]

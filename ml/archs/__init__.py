@@ -32,6 +32,8 @@ class Architecture:
     bgr: bool = False  # channels in BGR order instead of RGB
     value_range: tuple[float, float] = (-1.0, 1.0)  # what 0 and 255 map to, in and out
     default_kwargs: dict[str, Any] = field(default_factory=dict)
+    #: False for our own variants: no public checkpoint has this layout (no manifest in shared/).
+    published: bool = True
 
 
 ARCHITECTURES: dict[str, Architecture] = {
@@ -40,6 +42,17 @@ ARCHITECTURES: dict[str, Architecture] = {
         title="AnimeGANv2 generator",
         factory=AnimeGANv2Generator,
         stride=AnimeGANv2Generator.stride,
+    ),
+    # The published topology at half width (16 base channels: ~1/4 of the MACs, 544k parameters):
+    # the width our own students are trained at, so the GPU worker's model also beats its
+    # classical teacher on a CPU (see ml/styles_weights/MODEL_CARD.md).
+    "animeganv2_half": Architecture(
+        name="animeganv2_half",
+        title="AnimeGANv2 generator, half width",
+        factory=AnimeGANv2Generator,
+        stride=AnimeGANv2Generator.stride,
+        default_kwargs={"base_channels": 16},
+        published=False,
     ),
     "cartoongan": Architecture(
         name="cartoongan",

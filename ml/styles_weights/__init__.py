@@ -11,9 +11,9 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 
-#: AnimeGANv2-layout student of the built-in ``anime-cel`` renderer (``ml.train_style``).
+#: Half-width AnimeGANv2 student of the built-in ``anime-cel`` renderer (``ml.train_style``).
 RETROCEL_ANIME_V1 = HERE / "retrocel_anime_v1.pt"
-RETROCEL_ANIME_V1_ARCH = "animeganv2"
+RETROCEL_ANIME_V1_ARCH = "animeganv2_half"
 MODEL_CARD = HERE / "MODEL_CARD.md"
 
 

@@ -15,21 +15,23 @@ from ml.tests.conftest import manifest, state_dict_from_manifest
 from ml.weights import WeightsRejected, load_generator, verify_weights
 
 NAMES = sorted(ARCHITECTURES)
+PUBLISHED = [name for name in NAMES if ARCHITECTURES[name].published]
 TINY = {
     "animeganv2": {"base_channels": 4, "num_blocks": 2},
+    "animeganv2_half": {"base_channels": 4, "num_blocks": 2},
     "cartoongan": {"base_channels": 4, "num_blocks": 2},
     "cyclegan_resnet9": {"ngf": 4, "n_blocks": 2},
 }
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", PUBLISHED)
 def test_published_layout_matches_manifest_exactly(name: str) -> None:
     model = build_architecture(name)
     shapes = {k: list(v.shape) for k, v in model.state_dict().items()}
     assert shapes == manifest(name)
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", PUBLISHED)
 def test_manifest_state_dict_loads_strictly_and_runs_on_odd_size(name: str, tmp_path) -> None:
     path = tmp_path / f"{name}.pth"
     torch.save(state_dict_from_manifest(name), path)
@@ -40,6 +42,19 @@ def test_manifest_state_dict_loads_strictly_and_runs_on_odd_size(name: str, tmp_
         out = run_generator(model, ARCHITECTURES[name], torch.rand(1, 3, 37, 53))
     assert out.shape == (1, 3, 37, 53)
     assert torch.isfinite(out).all() and out.min() >= 0 and out.max() <= 1
+
+
+def test_half_width_animeganv2_keeps_the_published_names_at_half_the_channels() -> None:
+    published = manifest("animeganv2")
+    half = {k: list(v.shape) for k, v in build_architecture("animeganv2_half").state_dict().items()}
+    assert list(half) == list(published)
+    # Every channel count halves (the image's 3 channels in and out stay).
+    for key, shape in published.items():
+        expected = [d if d == 3 else d // 2 for d in shape[:2]] + shape[2:]
+        if len(shape) == 4 and shape[1] == 1:  # depthwise convolution: one input channel per group
+            expected[1] = 1
+        assert half[key] == expected, key
+    assert sum(v.numel() for v in build_architecture("animeganv2_half").parameters()) == 544_416
 
 
 @pytest.mark.parametrize("name", NAMES)

@@ -15,9 +15,10 @@ from ml.weights import load_state_dict_file, sha256_file, verify_weights
 #: Held-out photos (never trained on) for the imitation check: a portrait-like and a landscape.
 CHECK_PHOTOS = ["bsd68/103070.png", "sun80/wave_sun_bterpeveyqaigcgx.jpg"]
 #: How much closer (SSIM on Y) to the teacher the student must be than the untouched photo.
-#: SSIM, not PSNR: the CPU-trained v1 has the teacher's flat structure but not yet its
-#: colours or ink, so its PSNR-Y is no better than the photo's (see the model card).
-MIN_SSIM_GAIN = 0.05
+#: SSIM, not PSNR: the CPU-trained student has the teacher's layout and colours but paints
+#: skies and grass softer than the teacher's flat bands, so on the wave its PSNR-Y is below
+#: the photo's (20.6 vs 24.0 dB; see the model card). Measured gains: +0.149 and +0.135.
+MIN_SSIM_GAIN = 0.10
 
 
 def test_shipped_weights_are_the_file_the_model_card_describes() -> None:

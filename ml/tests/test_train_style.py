@@ -46,7 +46,7 @@ def test_three_steps_write_checkpoint_log_and_loadable_student_then_resume_conti
 
     ckpt = torch.load(out / "last.pt", weights_only=True)
     assert ckpt["step"] == 3
-    assert ckpt["config"] == {"teacher": "retro-cel", "arch": "animeganv2"}
+    assert ckpt["config"] == {"teacher": "retro-cel", "arch": "animeganv2_half"}
     assert _csv_steps(out / "log.csv") == [1, 2, 3]
     assert len(list((out / "teacher").glob("retro-cel-*-128-*.png"))) == 2
     first = load_state_dict_file(out / "student.pt")
@@ -58,10 +58,10 @@ def test_three_steps_write_checkpoint_log_and_loadable_student_then_resume_conti
     assert _csv_steps(out / "log.csv") == [1, 2, 3, 4, 5]
     second = load_state_dict_file(out / "student.pt")
     assert any(not torch.equal(first[k], second[k]) for k in first)  # it kept training
-    # The exported file is a strict AnimeGANv2 checkpoint and runs through the GAN path.
-    assert len(verify_weights(out / "student.pt", "animeganv2")) == 64
+    # The exported file is a strict half-width AnimeGANv2 checkpoint and runs through the GAN path.
+    assert len(verify_weights(out / "student.pt", "animeganv2_half")) == 64
     style = load_style(
-        StyleSpec(kind="gan", architecture="animeganv2", weights=str(out / "student.pt"))
+        StyleSpec(kind="gan", architecture="animeganv2_half", weights=str(out / "student.pt"))
     )
     photo = Image.open(_photos()[0]).convert("RGB")
     assert style(photo, size=96).size == photo.size

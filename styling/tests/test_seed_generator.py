@@ -23,7 +23,7 @@ def test_seed_adds_retrocel_anime_v1_as_a_generator_that_sells_once_enabled(clie
     seed_styles(home)
 
     style = Style.objects.get(slug="retrocel-anime-v1")
-    assert (style.kind, style.architecture) == (StyleKind.GAN, "animeganv2")
+    assert (style.kind, style.architecture) == (StyleKind.GAN, "animeganv2_half")
     assert style.weights_sha256 == sha256_file(RETROCEL_ANIME_V1)
     assert style.commercial_use_allowed
     assert style.licence == "Retrocel proprietary (our own weights)"
