@@ -44,6 +44,7 @@ from PIL import Image
 from ml.classical import face_features, ink, regions
 from ml.classical import faces as facemod
 from ml.classical.print_edges import CelLayers, labels_from_paint
+from ml.classical.retro_cel import pooled_kmeans
 from ml.color import oklab_to_srgb, srgb_to_oklab
 from ml.palette import recolour
 
@@ -194,14 +195,12 @@ def anime_cel_centres(xs: Sequence[torch.Tensor], params: AnimeCelParams) -> tor
     deterministic k-means runs on their pixels together (an equal share of samples from
     each), so a clip's frames all seed their regions from one set of colours.
     """
-    if not xs:
-        raise ValueError("anime_cel_centres needs at least one picture")
     feats = []
     for x in xs:
         rgb = _analysis_rgb(x)
         flat = regions.mean_shift(rgb, max(rgb.shape[:2]) / 1024.0)
-        feats.append(regions.cluster_features(flat, CLUSTER_LIGHTNESS).reshape(1, 3, 1, -1))
-    return regions.kmeans_palette(torch.cat(feats, dim=3), params.colours, samples=6000 * len(xs))
+        feats.append(regions.cluster_features(flat, CLUSTER_LIGHTNESS))
+    return pooled_kmeans(feats, params.colours)
 
 
 def _downscale(rgb: np.ndarray, size: tuple[int, int]) -> np.ndarray:

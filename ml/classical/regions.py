@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 import torch
 
-from ml.classical.retro_cel import kmeans_palette, majority_filter
+from ml.classical.retro_cel import checked_centres, kmeans_palette, majority_filter
 from ml.color import srgb_to_oklab
 
 
@@ -105,12 +105,7 @@ def colour_clusters(
     instead of the picture's own k-means.
     """
     feat = cluster_features(lab, lightness_weight, chroma_weight)
-    if centres is None:
-        centres = kmeans_palette(feat, k)
-    else:
-        centres = torch.as_tensor(centres, dtype=torch.float32)
-        if centres.shape != (k, 3):
-            raise ValueError(f"need {k} colour centres of 3 values, got {tuple(centres.shape)}")
+    centres = kmeans_palette(feat, k) if centres is None else checked_centres(centres, k)
     h, wid = lab.shape[:2]
     labels = torch.empty((1, h, wid), dtype=torch.long)
     # Assign in row bands: the (k, 3, H, W) distance tensor would be large at print size.

@@ -118,7 +118,7 @@ def retro_cel_layers(
     if centres is None:
         centres = kmeans_palette(smooth * weight, params.palette_size)
     else:
-        centres = _checked_centres(centres, params.palette_size).to(x.device)
+        centres = checked_centres(centres, params.palette_size).to(x.device)
     report(0.6)
     labels = assign(smooth * weight, centres)
     centres = centres / weight.view(1, 3)
@@ -159,11 +159,21 @@ def _cluster_weight(device: torch.device) -> torch.Tensor:
     return torch.tensor([1.0, CHROMA_WEIGHT, CHROMA_WEIGHT], device=device).view(1, 3, 1, 1)
 
 
-def _checked_centres(centres: torch.Tensor, k: int) -> torch.Tensor:
+def checked_centres(centres: torch.Tensor, k: int) -> torch.Tensor:
+    """Fixed quantisation centres as float32 (k, 3), or a ValueError naming the shape."""
     centres = torch.as_tensor(centres, dtype=torch.float32)
     if centres.shape != (k, 3):
-        raise ValueError(f"retro-cel needs {k} centres of 3 values, got {tuple(centres.shape)}")
+        raise ValueError(f"need {k} colour centres of 3 values, got {tuple(centres.shape)}")
     return centres
+
+
+def pooled_kmeans(features: Sequence[torch.Tensor], k: int) -> torch.Tensor:
+    """:func:`kmeans_palette` over several (1, 3, H, W) feature maps together, each given the
+    same share of samples as a single picture gets: a clip's keyframes' one set of centres."""
+    if not features:
+        raise ValueError("pooled k-means needs at least one picture")
+    flat = torch.cat([f.reshape(1, 3, 1, -1) for f in features], dim=3)
+    return kmeans_palette(flat, k, samples=6000 * len(features))
 
 
 def retro_cel_centres(xs: Sequence[torch.Tensor], params: RetroCelParams) -> torch.Tensor:
@@ -174,15 +184,8 @@ def retro_cel_centres(xs: Sequence[torch.Tensor], params: RetroCelParams) -> tor
     k-means runs on their pixels together (the same share of samples from each), so a
     clip's keyframes choose one set of paint colours for every frame.
     """
-    if not xs:
-        raise ValueError("retro_cel_centres needs at least one picture")
-    feats = [
-        (_smoothed(x.float(), params, lambda _f: None) * _cluster_weight(x.device)).reshape(
-            1, 3, 1, -1
-        )
-        for x in xs
-    ]
-    return kmeans_palette(torch.cat(feats, dim=3), params.palette_size, samples=6000 * len(xs))
+    feats = [_smoothed(x.float(), params, lambda _f: None) * _cluster_weight(x.device) for x in xs]
+    return pooled_kmeans(feats, params.palette_size)
 
 
 def bilateral(lab: torch.Tensor, sigma_space: float, sigma_range: float) -> torch.Tensor:

@@ -32,7 +32,7 @@ import numpy as np
 from PIL import Image, ImageFilter
 
 from ml.palette import palette_of
-from ml.styles import StyleSpec
+from ml.styles import StyleSpec, load_style
 
 __all__ = ["clip_centres", "clip_spec", "flicker", "keyframe_indices", "stabilise", "StillMask"]
 
@@ -74,8 +74,6 @@ def clip_centres(spec: StyleSpec, frames: Sequence[Image.Image], size: int) -> S
     is returned unchanged."""
     if spec.kind != "classical" or spec.centres or not frames:
         return spec
-    from ml.styles import load_style
-
     stylizer = load_style(spec)
     keys = [frames[i] for i in keyframe_indices(len(frames))]
     return dataclasses.replace(spec, centres=stylizer.clip_centres(keys, size))  # type: ignore[attr-defined]
