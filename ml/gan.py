@@ -86,7 +86,8 @@ class GanStylizer(Stylizer):
     def stylize_tensor(
         self, x: torch.Tensor, strength: float, report: Callable[[float], None]
     ) -> torch.Tensor:
-        out = run_generator(self.model, self.arch, x)
+        with self.device.compute():
+            out = run_generator(self.model, self.arch, x).float()
         report(1.0)
         return out
 
@@ -94,12 +95,14 @@ class GanStylizer(Stylizer):
         if isinstance(self.model, AnimeGANv2Generator):
 
             def forward(x: torch.Tensor, window: Window) -> torch.Tensor:
-                return run_generator(self.model, self.arch, x, window)
+                with self.device.compute():
+                    return run_generator(self.model, self.arch, x, window).float()
 
         else:
 
             def forward(x: torch.Tensor, window: Window) -> torch.Tensor:
-                return run_generator(self.model, self.arch, x)
+                with self.device.compute():
+                    return run_generator(self.model, self.arch, x).float()
 
         return TiledNetwork(
             self.model,

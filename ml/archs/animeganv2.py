@@ -18,7 +18,7 @@ from torch import nn
 
 
 class ConvNormLReLU(nn.Sequential):
-    """Reflection pad -> conv -> GroupNorm(1 group, i.e. layer norm over C,H,W) -> LeakyReLU(0.2).
+    """Reflection pad (none when zero) -> conv -> GroupNorm(1 group, i.e. layer norm over C,H,W) -> LeakyReLU(0.2).
 
     Args:
         in_ch: input channels.
@@ -40,8 +40,12 @@ class ConvNormLReLU(nn.Sequential):
         groups: int = 1,
         bias: bool = False,
     ) -> None:
+        # A zero-width pad is an identity that still copies the whole feature map (the 1x1
+        # expansions at 1/4 scale); nn.Identity keeps the Sequential's indices, hence the
+        # published tensor names, and holds no state.
+        pad: nn.Module = nn.ReflectionPad2d(padding) if padding else nn.Identity()
         super().__init__(
-            nn.ReflectionPad2d(padding),
+            pad,
             nn.Conv2d(in_ch, out_ch, kernel_size, stride=stride, groups=groups, bias=bias),
             nn.GroupNorm(num_groups=1, num_channels=out_ch, affine=True),
             nn.LeakyReLU(0.2, inplace=True),
