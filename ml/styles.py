@@ -177,7 +177,14 @@ def load_style(spec: StyleSpec, *, device: DeviceInfo | None = None) -> Stylizer
         ValueError: an unknown built-in, architecture or parameter.
     """
     device = device or pick_device()
-    key = ("style", _identity(spec), spec.params, str(device.device), str(device.dtype), str(device.autocast))
+    key = (
+        "style",
+        _identity(spec),
+        spec.params,
+        str(device.device),
+        str(device.dtype),
+        str(device.autocast),
+    )
 
     def build() -> Stylizer:
         stylizer = _build(spec, device)

@@ -20,7 +20,9 @@ PHOTO = PHOTOS / "bsd68" / "103070.png"
 
 
 def _student(device: DeviceInfo):
-    spec = StyleSpec(kind="gan", architecture=RETROCEL_ANIME_V1_ARCH, weights=str(RETROCEL_ANIME_V1))
+    spec = StyleSpec(
+        kind="gan", architecture=RETROCEL_ANIME_V1_ARCH, weights=str(RETROCEL_ANIME_V1)
+    )
     return load_style(spec, device=device)
 
 
