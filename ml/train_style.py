@@ -113,6 +113,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--adv-start", type=float, default=0.3, help="fraction of the run")
     p.add_argument("--ckpt-every", type=int, default=25)
     p.add_argument("--log-every", type=int, default=5)
+    p.add_argument(
+        "--workers", type=int, default=1,
+        help="processes that render the teacher cache (one photo each, one thread each)",
+    )  # fmt: skip
     p.add_argument("--threads", type=int, default=None, help="torch CPU threads")
     p.add_argument(
         "--precision",
@@ -151,6 +155,8 @@ def main(argv: list[str] | None = None) -> int:
         files = [
             files[i] for i in np.linspace(0, len(files) - 1, args.max_photos).round().astype(int)
         ]
+    if args.workers < 1:
+        raise SystemExit(f"error: --workers must be at least 1, got {args.workers}")
     args.out.mkdir(parents=True, exist_ok=True)
     dev = pick_device(args.device)
     if args.threads:
@@ -167,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
         files, args.sizes, teacher, args.teacher,
         None if args.teacher == IDENTITY else (args.cache or args.out / "teacher"), args.crop,
         progress=lambda msg: print(msg, flush=True),
+        workers=1 if args.teacher == IDENTITY else args.workers,
     )  # fmt: skip
     print(
         f"{len(pairs.photos)} training pairs from {len(files)} photos, "

@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import shutil
 
+import numpy as np
 import pytest
 import torch
 from PIL import Image
 
-from ml.style_data import HELD_OUT, is_held_out, training_files
+from ml.style_data import HELD_OUT, StylePairs, is_held_out, training_files
 from ml.styles import StyleSpec, load_style
 from ml.tests.conftest import PHOTOS, SHARED
 from ml.train import main as train_main
@@ -65,6 +66,32 @@ def test_three_steps_write_checkpoint_log_and_loadable_student_then_resume_conti
     )
     photo = Image.open(_photos()[0]).convert("RGB")
     assert style(photo, size=96).size == photo.size
+
+
+def test_teacher_cache_rendered_by_worker_processes_equals_the_one_rendered_in_process(tmp_path):
+    teacher = load_style(StyleSpec(kind="classical", builtin="retro-cel"))
+    render = lambda image: teacher(image, size=max(image.size))  # noqa: E731
+    calls = []
+
+    def counted(image):
+        calls.append(image.size)
+        return render(image)
+
+    one = StylePairs.build(_photos(), [128], render, "retro-cel", tmp_path / "one", 48)
+    two = StylePairs.build(
+        _photos(), [128], counted, "retro-cel", tmp_path / "two", 48, progress=print, workers=2
+    )
+    assert calls == [(96, 80)]  # the fingerprint only: the workers rendered both targets
+    assert len(list((tmp_path / "two").glob("retro-cel-*-128-*.png"))) == 2
+    assert not list((tmp_path / "two").glob("*.tmp"))
+    assert two.names == one.names
+    for a, b in zip(one.targets, two.targets, strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_workers_below_one_are_refused(tmp_path, capsys):
+    with pytest.raises(SystemExit, match="--workers must be at least 1, got 0"):
+        train_main(_tiny_args(tmp_path / "run", "--iters", "1", "--workers", "0"))
 
 
 def test_set5_is_refused_as_training_data(tmp_path, capsys):
