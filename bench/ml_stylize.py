@@ -1,7 +1,8 @@
 """Benchmark the styling engine (prints figures; not a test).
 
 For each architecture (random weights), each built-in style and our shipped
-generator ``retrocel-anime-v1``: median/min/max
+generator ``retrocel-anime-v1`` (as the shop runs it: under bfloat16 autocast on a
+CPU that has it, see ``ml.device.cpu_bf16_wanted``; and again in float32): median/min/max
 ms per image at 512 and 1024 px long side after warm-up, and peak RSS. With
 CUDA: images/s at batch 1 and batch 4 in half precision. Then the same
 AnimeGANv2 network timed the plain way (float32, eval, ``no_grad``, NCHW)
@@ -33,7 +34,7 @@ import torch
 from PIL import Image
 
 from ml.archs import ARCHITECTURES, build_architecture
-from ml.device import configure_cpu_threads, pick_device
+from ml.device import DeviceInfo, configure_cpu_threads, pick_device
 from ml.gan import prepare_for_inference, run_generator
 from ml.sheet import SHARED_PHOTOS, SHEET_PHOTOS
 from ml.specks import at_reference_size, loose_specks_per_megapixel, specks_per_megapixel
@@ -92,10 +93,14 @@ def shipped_student(sides: list[int], repeats: int) -> None:
     spec = StyleSpec(
         kind="gan", architecture=RETROCEL_ANIME_V1_ARCH, weights=str(RETROCEL_ANIME_V1)
     )
-    style = load_style(spec)
-    for side in sides:
-        photo = Image.fromarray(photo_like(*shape_for(side)))
-        row("retrocel-anime-v1", side, timed(lambda p=photo, s=side: style(p, size=s), repeats))
+    for label, device in (
+        ("retrocel-anime-v1", pick_device()),
+        ("  ...float32 on cpu", DeviceInfo(torch.device("cpu"), torch.float32)),
+    ):
+        style = load_style(spec, device=device)
+        for side in sides:
+            photo = Image.fromarray(photo_like(*shape_for(side)))
+            row(label, side, timed(lambda p=photo, s=side, st=style: st(p, size=s), repeats))
 
 
 def main() -> int:
@@ -109,7 +114,8 @@ def main() -> int:
     torch.manual_seed(0)
     dev = pick_device()
     print(
-        f"device {dev.device} {dev.dtype}, threads {configure_cpu_threads()}, torch {torch.__version__}"
+        f"device {dev.device} {dev.dtype}, generators under autocast {dev.autocast} "
+        f"(RETROCEL_CPU_BF16), threads {configure_cpu_threads()}, torch {torch.__version__}"
     )
     print(
         f"{'style':<22} {'side':>5} {'median_ms':>10} {'min_ms':>10} {'max_ms':>10} {'peakRSS_MB':>9}"
@@ -121,7 +127,7 @@ def main() -> int:
             x = torch.rand(1, 3, h, w, device=dev.device, dtype=dev.dtype)
 
             def ours(model=model, arch=arch, x=x):
-                with torch.inference_mode():
+                with torch.inference_mode(), dev.compute():
                     run_generator(model, arch, x)
 
             row(name, side, timed(ours, repeats))
@@ -130,7 +136,7 @@ def main() -> int:
                 xb = torch.rand(batch, 3, 768, 1024, device=dev.device, dtype=dev.dtype)
 
                 def gpu(model=model, arch=arch, xb=xb):
-                    with torch.inference_mode():
+                    with torch.inference_mode(), dev.compute():
                         run_generator(model, arch, xb)
                     torch.cuda.synchronize()
 
