@@ -12,6 +12,7 @@ is the expensive part; calling a stylizer is stateless and can be repeated.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Callable, Iterator, Mapping
@@ -208,9 +209,6 @@ def _identity(spec: StyleSpec) -> tuple:
     return ("classical", spec.builtin, spec.palette, spec.centres)
 
 
-_sha_memo: dict[tuple, str] = {}
-
-
 def _file_sha(path: str | None) -> str:
     """sha256 of a file, memoised on (path, size, mtime) so repeated loads do not re-hash."""
     p = Path(path or "")
@@ -218,10 +216,13 @@ def _file_sha(path: str | None) -> str:
         st = p.stat()
     except FileNotFoundError:
         raise WeightsRejected(f"The file {p.name!r} does not exist.") from None
-    memo_key = (os.path.realpath(p), st.st_size, st.st_mtime_ns)
-    if memo_key not in _sha_memo:
-        _sha_memo[memo_key] = sha256_file(p)
-    return _sha_memo[memo_key]
+    return _sha_of(os.path.realpath(p), st.st_size, st.st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=256)
+def _sha_of(real_path: str, size: int, mtime_ns: int) -> str:
+    """Bounded: a long-lived worker sees every admin upload and every replaced file once."""
+    return sha256_file(Path(real_path))
 
 
 def _build(spec: StyleSpec, device: DeviceInfo) -> Stylizer:
