@@ -51,6 +51,8 @@ from ml.palette import recolour
 Progress = Callable[[float], None]
 ANALYSIS_SIDE = 1024
 INK = np.array([0.10, 0.08, 0.12], dtype=np.float32)  # dark violet-brown, not pure black
+#: Eye whites and catch-lights (Oklab): a warm off-white, like cel paint, not paper white.
+EYE_WHITE = np.array([0.96, 0.002, 0.012], dtype=np.float32)
 GRAIN_SEED = 1990
 #: Lightness weight of the colour clusters (:func:`ml.classical.regions.cluster_features`).
 CLUSTER_LIGHTNESS = 1.0
@@ -288,8 +290,10 @@ def render(
             strength = np.where(weak, 0.0, strength).astype(np.float32)
         coverage = ink.stroke(strength, sigma=max(0.5, 1.1 * unit) * params.line_weight)
         coverage = ink.drop_fragments(coverage, min_area=max(4.0, 12 * unit * unit))
-        if found:  # drawn on purpose, after the speck filter
-            coverage = np.maximum(coverage, face_features.feature_ink(smooth[..., 0], found))
+    if found and params.line_weight > 0:  # drawn on purpose, after the speck filter
+        marks = face_features.feature_marks(smooth[..., 0], found)
+        coverage = np.maximum(coverage, marks.ink)
+        paint = np.where(marks.white[..., None] > 0, EYE_WHITE, paint).astype(paint.dtype)
     return paint, coverage
 
 
