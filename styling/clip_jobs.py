@@ -15,8 +15,11 @@ hands it here instead of ``styling.jobs.worker.run_job``.
   puts the job back in the queue for the rest (not counted as an attempt), so
   a 10 s clip on a CPU never meets the task time limit.
 * **Progress**: "Painting frame i of n" with the percent and heartbeat.
+* **Errors sorted as for a photo job** (``styling.jobs.worker.settle``): transient ones (the
+  task policy's rule: a media store down or slow too) put the job back in the queue, the rest
+  fail it with a reason the shopper can read.
 * **Clean failure**: a job that ends ``failed`` deletes its frames and any
-  download already written; no output of a failed job stays in storage.
+  download already written (``jobs.state.fail_job``); no output of a failed job stays in storage.
 """
 
 from __future__ import annotations
@@ -28,14 +31,11 @@ import time
 import uuid
 from typing import TYPE_CHECKING
 
-from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import DatabaseError
 from django.utils import timezone
 from PIL import Image
 
-from ml.imageio import ImageRejected
 from ml.motion import (
     clip_centres,
     clip_spec,
@@ -51,8 +51,8 @@ from styling.clip_files import frame_name, output_name, spec_name, storage
 from styling.clips import clip_limits
 from styling.exceptions import JobSuperseded
 from styling.jobs import dispatch
-from styling.jobs.state import PHOTO_GONE, TOO_SLOW, UNEXPECTED, fail_job, transition
-from styling.jobs.worker import ProgressReporter, claim, reason_for, requeue
+from styling.jobs.state import transition
+from styling.jobs.worker import ProgressReporter, claim, settle
 from styling.models import Clip, ClipRender, JobStatus, StylingJob
 
 if TYPE_CHECKING:
@@ -86,18 +86,9 @@ def run_clip_job(*, job_id: uuid.UUID | str, task_id: str = "") -> StylingJob:
     except JobSuperseded:
         log.warning("clip job %s was taken over while running; this run stops", job.pk)
         job.refresh_from_db()
-    except SoftTimeLimitExceeded:
-        _fail(job, TOO_SLOW, attempt)
-    except (ImageRejected, ValueError) as exc:
-        log.warning("clip job %s failed permanently: %r", job.pk, exc)
-        _fail(job, reason_for(exc), attempt)
-    except FileNotFoundError:
-        _fail(job, PHOTO_GONE, attempt)
-    except (DatabaseError, MemoryError, OSError) as exc:
-        requeue(job, attempt, exc)
-    except Exception:
-        log.exception("clip job %s failed unexpectedly", job.pk)
-        _fail(job, UNEXPECTED, attempt)
+    except Exception as exc:
+        # The photo worker's sorting (a store outage re-queues); a re-queue keeps "frame i of n"
+        settle(job, attempt, exc)
     return job
 
 
@@ -259,8 +250,3 @@ def _finish(job: StylingJob, reporter: ProgressReporter, attempt: int) -> None:
         heartbeat_at=finished,
     ):
         raise JobSuperseded(str(job.pk))
-
-
-def _fail(job: StylingJob, reason: str, attempt: int) -> None:
-    """Fail the job; ``fail_job`` deletes everything it wrote (``clip_files.discard_outputs``)."""
-    fail_job(job, reason, expect_attempts=attempt)
