@@ -25,6 +25,7 @@ from showcase import selectors, services, wallpapers
 from showcase.exceptions import GalleryError
 from showcase.forms import PublishForm, ReportForm
 from showcase.models import Entry, GalleryPage
+from styling.file_responses import field_response, open_stored
 from styling.hooks import ResultLink
 from styling.models import Style, StylingJob
 
@@ -95,11 +96,9 @@ def entry_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 
 
 def _stream(entry: Entry, field: Any, content_type: str) -> FileResponse:
-    if not field:
-        raise Http404("No picture")
-    response = FileResponse(field.open("rb"), content_type=content_type)
-    response["Cache-Control"] = PUBLIC_CACHE if entry.is_public else PRIVATE_CACHE
-    return response
+    """``field`` of a visible entry; a file the store lost is a 404 (``styling.file_responses``)."""
+    cache_control = PUBLIC_CACHE if entry.is_public else PRIVATE_CACHE
+    return field_response(field, content_type=content_type, cache_control=cache_control)
 
 
 @require_GET
@@ -132,7 +131,10 @@ def entry_wallpaper(request: HttpRequest, pk: uuid.UUID, preset: str) -> HttpRes
     chosen = wallpapers.PRESETS.get(preset)
     if chosen is None or not entry.job.result:
         raise Http404("No such wallpaper size.")
-    with entry.job.result.open("rb") as fh, Image.open(fh) as image:
+    with (
+        open_stored(entry.job.result.storage, entry.job.result.name) as fh,
+        Image.open(fh) as image,
+    ):
         data = wallpapers.render(image, chosen)
     response = HttpResponse(data, content_type="image/jpeg")
     response["Content-Disposition"] = f'attachment; filename="retrocel-{chosen.slug}.jpg"'

@@ -152,3 +152,17 @@ def test_deleting_the_clip_job_removes_its_entry(owner) -> None:  # type: ignore
     services.publish_clip(user=owner, job=job, title="Gone soon")
     job.delete()
     assert not Entry.objects.exists()
+
+
+def test_a_clip_file_the_store_lost_is_a_404_page_not_a_500(visitors, owner) -> None:  # type: ignore[no-untyped-def]
+    job = finished_clip_job(owner)
+    publish(visitors["owner"], job)
+    entry = Entry.objects.get()
+    for url, field in (
+        (f"/gallery/{entry.pk}/clip.mp4", job.clip_render.mp4),
+        (f"/gallery/{entry.pk}/image.png", job.result),
+    ):
+        assert visitors["anonymous"].get(url).status_code == 200
+        field.storage.delete(field.name)
+        response = visitors["anonymous"].get(url)
+        assert response.status_code == 404 and "Page not found" in response.content.decode()
