@@ -89,7 +89,8 @@ def entry_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 if entry.is_clip
                 else ""
             ),
-            "presets": wallpapers.PRESETS.values(),
+            # Wallpapers are cut from a still picture: a clip's page offers none.
+            "presets": [] if entry.is_clip else wallpapers.PRESETS.values(),
             "report_form": ReportForm(),
         },
     )
@@ -128,6 +129,8 @@ def entry_video(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
 @require_GET
 def entry_wallpaper(request: HttpRequest, pk: uuid.UUID, preset: str) -> HttpResponse:
     entry = _visible(request, pk)
+    if entry.is_clip:
+        raise Http404("A clip has no wallpapers.")
     chosen = wallpapers.PRESETS.get(preset)
     if chosen is None or not entry.job.result:
         raise Http404("No such wallpaper size.")
