@@ -60,7 +60,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["is_clip_job", "run_clip_job"]
+__all__ = ["fixed_clip_spec", "is_clip_job", "run_clip_job"]
 
 
 def is_clip_job(job_id: uuid.UUID | str) -> bool:
@@ -104,7 +104,7 @@ def _style_frames(job: StylingJob, reporter: ProgressReporter, attempt: int) -> 
 
     # The style's files are process-local copies only inside this block: load it here.
     with engine.style_spec(job.style) as style_spec:
-        spec = _clip_spec(job, style_spec, frames, reporter)
+        spec = fixed_clip_spec(job, style_spec, frames, reporter)
         stylizer = load_style(spec)
     deadline = time.monotonic() + settings.STYLING_CLIP_SLICE_SECONDS
     n = len(frames)
@@ -130,7 +130,7 @@ def _style_frames(job: StylingJob, reporter: ProgressReporter, attempt: int) -> 
     return True
 
 
-def _clip_spec(
+def fixed_clip_spec(
     job: StylingJob, spec: StyleSpec, frames: list[Image.Image], reporter: ProgressReporter
 ) -> StyleSpec:
     """The style spec every frame uses, fixed once per clip and stored, so a resumed run
@@ -144,6 +144,9 @@ def _clip_spec(
     palette (``ml.motion.clip_spec``). Off by default: mapped onto 18 pooled colours the
     paint loses hues the style shows on a photo (green foliage turned brown on the test
     clip), and ``bench/ml_motion.py`` shows no flicker gain from it.
+
+    The frames' stylizer (this spec's) is still a model-cache entry of its own beside the
+    style's: ``ml`` bakes centres into a stylizer when it is built and keys its cache on them.
     """
     import dataclasses
 
@@ -159,8 +162,11 @@ def _clip_spec(
             spec = dataclasses.replace(spec, centres=tuple(tuple(c) for c in stored["centres"]))
         return spec
     fixed = spec
-    if settings.STYLING_CLIP_FIXED_PALETTE:
+    palette_on = settings.STYLING_CLIP_FIXED_PALETTE
+    centres_on = settings.STYLING_CLIP_FIXED_CENTRES
+    if palette_on or centres_on:  # one stage for the shopper, whichever of the two is on
         reporter.write("Choosing the clip's colours", 3)
+    if palette_on:
         from ml.styles import load_style
 
         base = load_style(spec)
@@ -171,9 +177,12 @@ def _clip_spec(
                 f, strength=job.strength, preserve_color=job.preserve_color, size=max(f.size)
             ),
         )
-    if settings.STYLING_CLIP_FIXED_CENTRES:
-        reporter.write("Choosing the clip's colours", 3)
-        fixed = clip_centres(fixed, frames, max(frames[0].size))
+    if centres_on:
+        # From the style's own spec, not the palette one: the centres depend on the style's
+        # parameters only, and its stylizer is the one the palette step (and photo jobs)
+        # loaded; the palette spec's would be a model-cache entry built just for this.
+        centres = clip_centres(spec, frames, max(frames[0].size)).centres
+        fixed = dataclasses.replace(fixed, centres=centres)
     body = json.dumps(
         {
             "palette": [list(c) for c in fixed.palette],
