@@ -1,7 +1,10 @@
-"""The shopper's data as one zip: designs (styled image, mockup, facts) and orders (JSON).
+"""The shopper's data as one zip: designs (styled image, mockup, facts), clips (the styled
+MP4, GIF, WebP and poster, facts) and orders (JSON).
 
 Streamed with zipstream-ng as it is read, like the vendor portal's order zips. The original
-photos are included too: they are the shopper's own data.
+photos and clips are included too, once each: they are the shopper's own data. A clip's
+styled frames and its working-size "before" copy are not: the animations hold the first, the
+source clip the second.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from typing import Any
 
 from zipstream import ZIP_DEFLATED, ZipStream
 
-from accounts.selectors import account_designs, account_entries
+from accounts.selectors import account_clips, account_designs, account_entries
 from orders.models import Order
 
 CHUNK = 256 * 1024
@@ -29,6 +32,49 @@ def _add_file(stream: ZipStream, field: Any, arcname: str) -> None:
         stream.add(_chunks(field), arcname)
 
 
+def _original_name(upload: Any, folder: str) -> str:
+    """Where an upload's original goes in the zip: ``folder/<upload id>.<its extension>``."""
+    ext = upload.original.name.rsplit(".", 1)[-1] if upload.original else "bin"
+    return f"{folder}/{upload.pk}.{ext}"
+
+
+def _add_clips(stream: ZipStream, user: Any) -> list[dict[str, Any]]:
+    """Each finished clip's downloads and poster, its source once; the facts for clips.json."""
+    clips = []
+    sources_seen: set = set()
+    for render in account_clips(user):
+        job, upload = render.job, render.job.upload
+        folder = f"clips/{job.pk}"
+        files = []
+        for field, name in (
+            (render.mp4, "clip.mp4"),
+            (render.gif, "clip.gif"),
+            (render.webp, "clip.webp"),
+            (job.result, "poster.png"),
+        ):
+            _add_file(stream, field, f"{folder}/{name}")
+            files.append(f"{folder}/{name}")
+        source = _original_name(upload, "clips/sources")
+        if upload.pk not in sources_seen:
+            sources_seen.add(upload.pk)
+            _add_file(stream, upload.original, source)
+        clip = upload.clip
+        clips.append(
+            {
+                "id": str(job.pk),
+                "created_at": job.created_at.isoformat(),
+                "style": job.style.name,
+                "strength": job.strength,
+                "frames": render.frames,
+                "fps": str(clip.fps),
+                "seconds": round(clip.seconds, 2),
+                "source": source,
+                "files": files,
+            }
+        )
+    return clips
+
+
 def data_zip(user: Any) -> ZipStream:
     stream = ZipStream(compress_type=ZIP_DEFLATED)
     designs = []
@@ -40,8 +86,7 @@ def data_zip(user: Any) -> ZipStream:
         _add_file(stream, design.mockup, f"{folder}/mockup.png")
         if upload.pk not in uploads_seen:
             uploads_seen.add(upload.pk)
-            ext = upload.original.name.rsplit(".", 1)[-1] if upload.original else "bin"
-            _add_file(stream, upload.original, f"photos/{upload.pk}.{ext}")
+            _add_file(stream, upload.original, _original_name(upload, "photos"))
         designs.append(
             {
                 "id": str(design.pk),
@@ -102,10 +147,12 @@ def data_zip(user: Any) -> ZipStream:
         }
         for entry in account_entries(user)
     ]
+    clips = _add_clips(stream, user)
     account = {"email": user.email, "joined": user.date_joined.isoformat()}
     for name, data in (
         ("account.json", account),
         ("designs.json", designs),
+        ("clips.json", clips),
         ("orders.json", orders),
         ("gallery.json", published),
     ):

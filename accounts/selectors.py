@@ -1,4 +1,5 @@
-"""What the account page shows: the shopper's designs, orders and published entries."""
+"""What the account page (and the data zip) shows: the shopper's designs, clips, orders and
+published entries."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from catalog.models import format_money
 from orders.models import Order
 from showcase.models import Entry
 from showcase.selectors import entries_of
-from styling.models import Design
-from styling.selectors import Owner, designs_for
+from styling.models import ClipRender, Design
+from styling.selectors import Owner, clip_renders_for, designs_for
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,11 @@ class OrderRow:
 
 def account_designs(user: Any) -> list[Design]:
     return list(designs_for(Owner(session="", user_id=user.pk)))
+
+
+def account_clips(user: Any) -> list[ClipRender]:
+    """The shopper's finished clips, oldest first (the data zip's order)."""
+    return list(clip_renders_for(Owner(session="", user_id=user.pk)).order_by("job__created_at"))
 
 
 def account_orders(user: Any) -> list[OrderRow]:

@@ -97,6 +97,11 @@ class Entry(models.Model):
         return self.clip_id is not None
 
     @property
+    def kind_label(self) -> str:
+        """What the entry is, in the moderators' list: a clip plays, a photo design does not."""
+        return "Clip" if self.is_clip else "Photo design"
+
+    @property
     def job(self) -> Any:
         """The styling job whose picture the entry shows (a clip's poster is its first frame)."""
         return self.clip.job if self.clip_id is not None else self.design.job

@@ -25,6 +25,7 @@ from showcase import selectors, services, wallpapers
 from showcase.exceptions import GalleryError
 from showcase.forms import PublishForm, ReportForm
 from showcase.models import Entry, GalleryPage
+from styling.file_responses import field_response, open_stored
 from styling.hooks import ResultLink
 from styling.models import Style, StylingJob
 
@@ -88,18 +89,17 @@ def entry_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
                 if entry.is_clip
                 else ""
             ),
-            "presets": wallpapers.PRESETS.values(),
+            # Wallpapers are cut from a still picture: a clip's page offers none.
+            "presets": [] if entry.is_clip else wallpapers.PRESETS.values(),
             "report_form": ReportForm(),
         },
     )
 
 
 def _stream(entry: Entry, field: Any, content_type: str) -> FileResponse:
-    if not field:
-        raise Http404("No picture")
-    response = FileResponse(field.open("rb"), content_type=content_type)
-    response["Cache-Control"] = PUBLIC_CACHE if entry.is_public else PRIVATE_CACHE
-    return response
+    """``field`` of a visible entry; a file the store lost is a 404 (``styling.file_responses``)."""
+    cache_control = PUBLIC_CACHE if entry.is_public else PRIVATE_CACHE
+    return field_response(field, content_type=content_type, cache_control=cache_control)
 
 
 @require_GET
@@ -129,10 +129,15 @@ def entry_video(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
 @require_GET
 def entry_wallpaper(request: HttpRequest, pk: uuid.UUID, preset: str) -> HttpResponse:
     entry = _visible(request, pk)
+    if entry.is_clip:
+        raise Http404("A clip has no wallpapers.")
     chosen = wallpapers.PRESETS.get(preset)
     if chosen is None or not entry.job.result:
         raise Http404("No such wallpaper size.")
-    with entry.job.result.open("rb") as fh, Image.open(fh) as image:
+    with (
+        open_stored(entry.job.result.storage, entry.job.result.name) as fh,
+        Image.open(fh) as image,
+    ):
         data = wallpapers.render(image, chosen)
     response = HttpResponse(data, content_type="image/jpeg")
     response["Content-Disposition"] = f'attachment; filename="retrocel-{chosen.slug}.jpg"'

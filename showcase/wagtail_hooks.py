@@ -88,6 +88,7 @@ class EntryViewSet(ModelViewSet):
     ]
     list_display = [
         "title",
+        Column("kind_label", label="Kind"),
         "owner",
         "style",
         Column("report_count", label="Reports", sort_key="report_count"),

@@ -15,8 +15,11 @@ hands it here instead of ``styling.jobs.worker.run_job``.
   puts the job back in the queue for the rest (not counted as an attempt), so
   a 10 s clip on a CPU never meets the task time limit.
 * **Progress**: "Painting frame i of n" with the percent and heartbeat.
+* **Errors sorted as for a photo job** (``styling.jobs.worker.settle``): transient ones (the
+  task policy's rule: a media store down or slow too) put the job back in the queue, the rest
+  fail it with a reason the shopper can read.
 * **Clean failure**: a job that ends ``failed`` deletes its frames and any
-  download already written; no output of a failed job stays in storage.
+  download already written (``jobs.state.fail_job``); no output of a failed job stays in storage.
 """
 
 from __future__ import annotations
@@ -28,14 +31,11 @@ import time
 import uuid
 from typing import TYPE_CHECKING
 
-from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import DatabaseError
 from django.utils import timezone
 from PIL import Image
 
-from ml.imageio import ImageRejected
 from ml.motion import (
     clip_centres,
     clip_spec,
@@ -51,8 +51,8 @@ from styling.clip_files import frame_name, output_name, spec_name, storage
 from styling.clips import clip_limits
 from styling.exceptions import JobSuperseded
 from styling.jobs import dispatch
-from styling.jobs.state import PHOTO_GONE, TOO_SLOW, UNEXPECTED, fail_job, transition
-from styling.jobs.worker import ProgressReporter, claim, reason_for, requeue
+from styling.jobs.state import transition
+from styling.jobs.worker import ProgressReporter, claim, settle
 from styling.models import Clip, ClipRender, JobStatus, StylingJob
 
 if TYPE_CHECKING:
@@ -60,7 +60,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["is_clip_job", "run_clip_job"]
+__all__ = ["fixed_clip_spec", "is_clip_job", "run_clip_job"]
 
 
 def is_clip_job(job_id: uuid.UUID | str) -> bool:
@@ -86,18 +86,9 @@ def run_clip_job(*, job_id: uuid.UUID | str, task_id: str = "") -> StylingJob:
     except JobSuperseded:
         log.warning("clip job %s was taken over while running; this run stops", job.pk)
         job.refresh_from_db()
-    except SoftTimeLimitExceeded:
-        _fail(job, TOO_SLOW, attempt)
-    except (ImageRejected, ValueError) as exc:
-        log.warning("clip job %s failed permanently: %r", job.pk, exc)
-        _fail(job, reason_for(exc), attempt)
-    except FileNotFoundError:
-        _fail(job, PHOTO_GONE, attempt)
-    except (DatabaseError, MemoryError, OSError) as exc:
-        requeue(job, attempt, exc)
-    except Exception:
-        log.exception("clip job %s failed unexpectedly", job.pk)
-        _fail(job, UNEXPECTED, attempt)
+    except Exception as exc:
+        # The photo worker's sorting (a store outage re-queues); a re-queue keeps "frame i of n"
+        settle(job, attempt, exc)
     return job
 
 
@@ -113,7 +104,7 @@ def _style_frames(job: StylingJob, reporter: ProgressReporter, attempt: int) -> 
 
     # The style's files are process-local copies only inside this block: load it here.
     with engine.style_spec(job.style) as style_spec:
-        spec = _clip_spec(job, style_spec, frames, reporter)
+        spec = fixed_clip_spec(job, style_spec, frames, reporter)
         stylizer = load_style(spec)
     deadline = time.monotonic() + settings.STYLING_CLIP_SLICE_SECONDS
     n = len(frames)
@@ -139,7 +130,7 @@ def _style_frames(job: StylingJob, reporter: ProgressReporter, attempt: int) -> 
     return True
 
 
-def _clip_spec(
+def fixed_clip_spec(
     job: StylingJob, spec: StyleSpec, frames: list[Image.Image], reporter: ProgressReporter
 ) -> StyleSpec:
     """The style spec every frame uses, fixed once per clip and stored, so a resumed run
@@ -153,6 +144,9 @@ def _clip_spec(
     palette (``ml.motion.clip_spec``). Off by default: mapped onto 18 pooled colours the
     paint loses hues the style shows on a photo (green foliage turned brown on the test
     clip), and ``bench/ml_motion.py`` shows no flicker gain from it.
+
+    The frames' stylizer (this spec's) is still a model-cache entry of its own beside the
+    style's: ``ml`` bakes centres into a stylizer when it is built and keys its cache on them.
     """
     import dataclasses
 
@@ -168,8 +162,11 @@ def _clip_spec(
             spec = dataclasses.replace(spec, centres=tuple(tuple(c) for c in stored["centres"]))
         return spec
     fixed = spec
-    if settings.STYLING_CLIP_FIXED_PALETTE:
+    palette_on = settings.STYLING_CLIP_FIXED_PALETTE
+    centres_on = settings.STYLING_CLIP_FIXED_CENTRES
+    if palette_on or centres_on:  # one stage for the shopper, whichever of the two is on
         reporter.write("Choosing the clip's colours", 3)
+    if palette_on:
         from ml.styles import load_style
 
         base = load_style(spec)
@@ -180,9 +177,12 @@ def _clip_spec(
                 f, strength=job.strength, preserve_color=job.preserve_color, size=max(f.size)
             ),
         )
-    if settings.STYLING_CLIP_FIXED_CENTRES:
-        reporter.write("Choosing the clip's colours", 3)
-        fixed = clip_centres(fixed, frames, max(frames[0].size))
+    if centres_on:
+        # From the style's own spec, not the palette one: the centres depend on the style's
+        # parameters only, and its stylizer is the one the palette step (and photo jobs)
+        # loaded; the palette spec's would be a model-cache entry built just for this.
+        centres = clip_centres(spec, frames, max(frames[0].size)).centres
+        fixed = dataclasses.replace(fixed, centres=centres)
     body = json.dumps(
         {
             "palette": [list(c) for c in fixed.palette],
@@ -259,8 +259,3 @@ def _finish(job: StylingJob, reporter: ProgressReporter, attempt: int) -> None:
         heartbeat_at=finished,
     ):
         raise JobSuperseded(str(job.pk))
-
-
-def _fail(job: StylingJob, reason: str, attempt: int) -> None:
-    """Fail the job; ``fail_job`` deletes everything it wrote (``clip_files.discard_outputs``)."""
-    fail_job(job, reason, expect_attempts=attempt)

@@ -1,7 +1,8 @@
 """Views of a clip's result: its animations, downloads, frames and the frame picker.
 
 Owner-scoped like every styling view (someone else's job is a 404); files are
-streamed from private storage here and nowhere else.
+streamed from private storage here and nowhere else, through ``styling.file_responses``
+(a file the store lost is a 404 too).
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ from PIL import Image
 from styling import clips, selectors
 from styling.clip_files import frame_name
 from styling.exceptions import StylingError
+from styling.file_responses import PRIVATE_CACHE, field_response, open_stored, stored_file_response
 from styling.models import ClipRender, JobStatus, StylingJob
 
-PRIVATE_CACHE = "private, max-age=3600"
 CONTENT_TYPES = {"gif": "image/gif", "webp": "image/webp", "mp4": "video/mp4"}
 THUMB_SIDE = 160
 
@@ -32,24 +33,13 @@ def _render(job: StylingJob) -> ClipRender:
     return render
 
 
-def _stream(field, content_type: str, filename: str | None = None) -> FileResponse:  # type: ignore[no-untyped-def]
-    response = FileResponse(
-        field.open("rb"),
-        content_type=content_type,
-        as_attachment=filename is not None,
-        filename=filename or "",
-    )
-    response["Cache-Control"] = PRIVATE_CACHE
-    return response
-
-
 @require_GET
 def clip_before(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
     """The uploaded clip at the working size (MP4, no sound), for the before/after."""
     item = get_object_or_404(selectors.uploads_for(selectors.for_owner(request)), pk=pk)
     if not hasattr(item, "clip"):
         raise Http404("Not a clip")
-    return _stream(item.clip.before, "video/mp4")
+    return field_response(item.clip.before, content_type="video/mp4")
 
 
 @require_GET
@@ -62,7 +52,7 @@ def clip_file(request: HttpRequest, pk: uuid.UUID, fmt: str) -> FileResponse:
     filename = None
     if "download" in request.GET:
         filename = f"retrocel-{job.style.slug}-{job.pk.hex[:8]}.{fmt}"
-    return _stream(getattr(render, fmt), CONTENT_TYPES[fmt], filename)
+    return field_response(getattr(render, fmt), content_type=CONTENT_TYPES[fmt], filename=filename)
 
 
 @require_GET
@@ -75,10 +65,8 @@ def clip_frame(request: HttpRequest, pk: uuid.UUID, index: int) -> HttpResponse:
     storage = render.gif.storage
     name = frame_name(job, index)
     if "thumb" not in request.GET:
-        response = FileResponse(storage.open(name, "rb"), content_type="image/png")
-        response["Cache-Control"] = PRIVATE_CACHE
-        return response
-    with storage.open(name, "rb") as fh, Image.open(fh) as im:
+        return stored_file_response(storage, name, content_type="image/png")
+    with open_stored(storage, name) as fh, Image.open(fh) as im:
         im = im.convert("RGB")
         im.thumbnail((THUMB_SIDE, THUMB_SIDE), Image.Resampling.LANCZOS)
         buf = io.BytesIO()

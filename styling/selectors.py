@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from catalog.models import Variant
-from styling.models import Design, Style, StylingJob, Upload
+from styling.models import ClipRender, Design, JobStatus, Style, StylingJob, Upload
 
 SESSION_OWNER_KEY = "styling_owner"
 
@@ -71,6 +71,17 @@ def designs_for(owner: Owner | None) -> QuerySet[Design]:
         return Design.objects.none()
     return Design.objects.filter(q).select_related(
         "job", "job__style", "job__upload", "variant", "variant__product", "variant__print_spec"
+    )
+
+
+def clip_renders_for(owner: Owner | None) -> QuerySet[ClipRender]:
+    """The owner's finished clips (a render of a job not done, say one taken over while it was
+    being finished, is not one: the clip views answer 404 for it too)."""
+    q = _owner_q(owner, "job__upload__")
+    if not q:
+        return ClipRender.objects.none()
+    return ClipRender.objects.filter(q, job__status=JobStatus.DONE).select_related(
+        "job", "job__style", "job__upload", "job__upload__clip"
     )
 
 

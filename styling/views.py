@@ -2,7 +2,8 @@
 
 Every row is looked up through ``styling.selectors`` (owner-scoped); someone else's upload,
 job or design is a 404, exactly like one that does not exist. Private files are streamed
-from here and nowhere else.
+from here and nowhere else, through ``styling.file_responses`` (a file the store lost is a
+404 too, never a 500).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from styling import clips, hooks, rules, selectors, uploads
 from styling.designs import create_design, print_quality, result_size
 from styling.engine import upload_limits
 from styling.exceptions import StylingError, UploadRejected
+from styling.file_responses import PRIVATE_CACHE, field_response, open_stored
 from styling.forms import (
     ACCEPT_ATTR,
     PlacementForm,
@@ -44,26 +46,12 @@ from styling.placement import Placement, overlay_geometry
 from styling.previews import render_preview
 
 SESSION_VARIANT_KEY = "styling_variant"
-PRIVATE_CACHE = "private, max-age=3600"
 #: Thumbnails in a clip's frame scrubber.
 THUMBNAILS = 12
 
 
 def _owner(request: HttpRequest) -> selectors.Owner | None:
     return selectors.for_owner(request)
-
-
-def _private_file(field, *, content_type: str, filename: str | None = None) -> FileResponse:  # type: ignore[no-untyped-def]
-    if not field:
-        raise Http404("No file")
-    response = FileResponse(
-        field.open("rb"),
-        content_type=content_type,
-        as_attachment=filename is not None,
-        filename=filename or "",
-    )
-    response["Cache-Control"] = PRIVATE_CACHE
-    return response
 
 
 # --- Upload --------------------------------------------------------------------------------------
@@ -119,14 +107,14 @@ def upload(request: HttpRequest) -> HttpResponse:
 @require_GET
 def upload_image(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
     item = get_object_or_404(selectors.uploads_for(_owner(request)), pk=pk)
-    return _private_file(item.image, content_type="image/png")
+    return field_response(item.image, content_type="image/png")
 
 
 @require_GET
 def upload_original(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
     item = get_object_or_404(selectors.uploads_for(_owner(request)), pk=pk)
     ext = item.original.name.rsplit(".", 1)[-1]
-    return _private_file(
+    return field_response(
         item.original,
         content_type=uploads.original_content_type(item.original.name),
         filename=f"original.{ext}",
@@ -224,7 +212,7 @@ def job_result(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
     job = selectors.owned_job(request, pk)
     if job.status != JobStatus.DONE:
         raise Http404("Not ready")
-    return _private_file(job.result, content_type="image/png")
+    return field_response(job.result, content_type="image/png")
 
 
 @require_GET
@@ -234,8 +222,8 @@ def job_download(request: HttpRequest, pk: uuid.UUID, fmt: str) -> HttpResponse:
         raise Http404("Not ready")
     name = f"retrocel-{job.style.slug}-{job.pk.hex[:8]}"
     if fmt == "png":
-        return _private_file(job.result, content_type="image/png", filename=f"{name}.png")
-    with job.result.open("rb") as fh, Image.open(fh) as im:
+        return field_response(job.result, content_type="image/png", filename=f"{name}.png")
+    with open_stored(job.result.storage, job.result.name) as fh, Image.open(fh) as im:
         buf = io.BytesIO()
         im.convert("RGB").save(buf, "JPEG", quality=92, optimize=True)
     response = HttpResponse(buf.getvalue(), content_type="image/jpeg")
@@ -318,7 +306,7 @@ def place_preview(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     form = _placement_query(request)
     if job.status != JobStatus.DONE or not form.is_valid():
         return HttpResponseBadRequest(json.dumps(form.errors), content_type="application/json")
-    with job.result.open("rb") as fh, Image.open(fh) as im:
+    with open_stored(job.result.storage, job.result.name) as fh, Image.open(fh) as im:
         preview = render_preview(
             im.convert("RGB"),
             form.cleaned_data["variant"].print_spec,
@@ -375,4 +363,4 @@ def design_detail(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
 @require_GET
 def design_mockup(request: HttpRequest, pk: uuid.UUID) -> FileResponse:
     design = get_object_or_404(selectors.designs_for(_owner(request)), pk=pk)
-    return _private_file(design.mockup, content_type="image/png")
+    return field_response(design.mockup, content_type="image/png")

@@ -23,9 +23,10 @@ from orders.tests.factories import OrderFactory, OrderLineFactory
 from orders.tests.helpers import ADDRESS, shopper_with_design
 from showcase import services as showcase_services
 from showcase.models import Entry
+from showcase.tests.clip_entries import FRAMES, finished_clip_job
 from showcase.tests.factories import PASSWORD, EntryFactory, ShopperFactory, design_of
-from styling.models import Design, Upload
-from styling.tests.factories import DesignFactory
+from styling.models import Design, JobStatus, Upload
+from styling.tests.factories import ClipRenderFactory, DesignFactory, StylingJobFactory
 
 pytestmark = pytest.mark.django_db
 LINK = re.compile(r"http://testserver(/accounts/confirm-email/[^/\s]+/)")
@@ -156,6 +157,56 @@ def test_the_data_zip_holds_designs_and_orders(client: Client) -> None:
     orders = json.loads(archive.read("orders.json"))
     assert [o["number"] for o in orders] == [user.orders.get().number]
     assert json.loads(archive.read("account.json"))["email"] == user.email
+
+
+def test_the_data_zip_holds_the_shoppers_clips_their_source_and_renders(client: Client) -> None:
+    # Given a shopper with a finished clip, styled twice, and one still running
+    user = ShopperFactory()
+    clip = finished_clip_job(user)
+    again = ClipRenderFactory(job=StylingJobFactory(upload=clip.upload)).job
+    running = finished_clip_job(user, status=JobStatus.RUNNING)
+    strangers = finished_clip_job(ShopperFactory())
+    # When they download their data
+    client.force_login(user)
+    archive = zipfile.ZipFile(
+        io.BytesIO(b"".join(client.get("/accounts/my-data.zip").streaming_content))
+    )
+    names = set(archive.namelist())
+    # Then each finished clip is there with its MP4, GIF, WebP and poster, byte for byte
+    for job in (clip, again):
+        render = job.clip_render
+        for arcname, field in (
+            ("clip.mp4", render.mp4),
+            ("clip.gif", render.gif),
+            ("clip.webp", render.webp),
+            ("poster.png", job.result),
+        ):
+            with field.storage.open(field.name, "rb") as fh:
+                assert archive.read(f"clips/{job.pk}/{arcname}") == fh.read(), arcname
+    # And the source clip once, as uploaded
+    source = f"clips/sources/{clip.upload.pk}.mp4"
+    with clip.upload.original.open("rb") as fh:
+        assert archive.read(source) == fh.read()
+    assert [n for n in names if n.startswith("clips/sources/")] == [source]
+    # And the facts, with where their files are
+    facts = {c["id"]: c for c in json.loads(archive.read("clips.json"))}
+    assert set(facts) == {str(clip.pk), str(again.pk)}
+    assert facts[str(clip.pk)] == {
+        "id": str(clip.pk),
+        "created_at": clip.created_at.isoformat(),
+        "style": clip.style.name,
+        "strength": clip.strength,
+        "frames": FRAMES,
+        "fps": "8",
+        "seconds": 1.0,
+        "source": source,
+        "files": [
+            f"clips/{clip.pk}/{n}" for n in ("clip.mp4", "clip.gif", "clip.webp", "poster.png")
+        ],
+    }
+    # And nothing of a clip not finished yet, nor of anyone else's
+    for other in (running, strangers):
+        assert not [n for n in names if str(other.pk) in n or str(other.upload.pk) in n]
 
 
 def test_deleting_the_account_keeps_only_what_orders_need(client: Client) -> None:

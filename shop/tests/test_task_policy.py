@@ -8,7 +8,7 @@ from django.db import OperationalError
 from orders.tasks import send_order_confirmation
 from printing.tasks import gpu_upscale_line, notify_vendor_task, write_line_pdf_task
 from shop.celery import app
-from shop.task_policy import PolicyTask
+from shop.task_policy import PolicyTask, is_transient
 from styling.exceptions import TransientStylingError
 from styling.tasks import gpu_stylize, housekeeping
 
@@ -93,3 +93,14 @@ def test_each_task_says_what_is_transient_for_it() -> None:
     assert not notify_vendor_task.is_transient(OperationalError("not a mail problem"))
     assert (gpu_stylize.max_retries, gpu_upscale_line.max_retries) == (3, 4)
     assert send_order_confirmation.max_retries == 5
+
+
+def test_the_one_rule_the_styling_workers_sort_their_errors_by() -> None:
+    from botocore.exceptions import EndpointConnectionError
+    from django.db import IntegrityError
+
+    store_down = EndpointConnectionError(endpoint_url="http://127.0.0.1:1")
+    for exc in (store_down, OperationalError("locked"), OSError("reset"), MemoryError()):
+        assert is_transient(exc), exc
+    for exc in (FileNotFoundError("gone"), ValueError("bad style"), IntegrityError("a bug")):
+        assert not is_transient(exc), exc

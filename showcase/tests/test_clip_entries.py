@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.core import mail
 from django.test import Client
 
 from ml.motion import decode_clip
@@ -15,7 +16,7 @@ from showcase.exceptions import NotAllowed, NotPublishable
 from showcase.models import Entry, Like
 from showcase.tests.clip_entries import FRAMES, SIZE, finished_clip_job
 from showcase.tests.conftest import client_for
-from showcase.tests.factories import ShopperFactory
+from showcase.tests.factories import EntryFactory, ShopperFactory
 from styling.models import JobStatus
 
 pytestmark = pytest.mark.django_db
@@ -152,3 +153,62 @@ def test_deleting_the_clip_job_removes_its_entry(owner) -> None:  # type: ignore
     services.publish_clip(user=owner, job=job, title="Gone soon")
     job.delete()
     assert not Entry.objects.exists()
+
+
+def test_a_clip_file_the_store_lost_is_a_404_page_not_a_500(visitors, owner) -> None:  # type: ignore[no-untyped-def]
+    job = finished_clip_job(owner)
+    publish(visitors["owner"], job)
+    entry = Entry.objects.get()
+    for url, field in (
+        (f"/gallery/{entry.pk}/clip.mp4", job.clip_render.mp4),
+        (f"/gallery/{entry.pk}/image.png", job.result),
+    ):
+        assert visitors["anonymous"].get(url).status_code == 200
+        field.storage.delete(field.name)
+        response = visitors["anonymous"].get(url)
+        assert response.status_code == 404 and "Page not found" in response.content.decode()
+
+
+def test_a_clip_share_page_offers_what_fits_a_clip(visitors, owner) -> None:  # type: ignore[no-untyped-def]
+    # Given a published clip and a published photo design
+    publish(visitors["owner"], finished_clip_job(owner))
+    clip = Entry.objects.get()
+    photo = EntryFactory(title="A still")
+    # A visitor on the clip's page is offered no wallpapers (a photo design's feature) and
+    # reports a clip; the wallpaper address is not there for a clip either
+    page = visitors["other"].get(f"/gallery/{clip.pk}/").content.decode()
+    assert "Wallpapers" not in page and "/wallpaper/" not in page
+    assert "Report this clip" in page and "design" not in page.lower()
+    assert visitors["other"].get(f"/gallery/{clip.pk}/wallpaper/phone.jpg").status_code == 404
+    # while the photo design's page keeps both
+    page = visitors["other"].get(f"/gallery/{photo.pk}/").content.decode()
+    assert "Wallpapers" in page and f"/gallery/{photo.pk}/wallpaper/phone.jpg" in page
+    assert "Report this design" in page
+    wallpaper = visitors["other"].get(f"/gallery/{photo.pk}/wallpaper/phone.jpg")
+    assert (wallpaper.status_code, wallpaper["Content-Type"]) == (200, "image/jpeg")
+
+
+def test_moderators_see_a_clip_labelled_and_playing_and_its_owner_is_told_of_a_clip(
+    visitors, owner, django_capture_on_commit_callbacks
+) -> None:  # type: ignore[no-untyped-def]
+    publish(visitors["owner"], finished_clip_job(owner), title="Sunrise run")
+    clip = Entry.objects.get()
+    EntryFactory(title="A still")
+    admin = visitors["admin"]
+    listing = admin.get("/cms/gallery/entries/")
+    kinds = {e.title: e.kind_label for e in listing.context["object_list"]}
+    assert kinds == {"Sunrise run": "Clip", "A still": "Photo design"}
+    cells = " ".join(listing.content.decode().split())  # the "Kind" column's cells
+    assert "> Kind </th>" in cells and "> Clip </td>" in cells and "> Photo design </td>" in cells
+    edit = admin.get(f"/cms/gallery/entries/edit/{clip.pk}/").content.decode()
+    assert f"A clip (moving picture): {FRAMES} frames, 1.0 s" in edit
+    assert f'src="/gallery/{clip.pk}/clip.mp4" poster="/gallery/{clip.pk}/image.png"' in edit
+    assert f'<img src="/gallery/{clip.pk}/image.png"' not in edit
+    # Hidden: the owner's e-mail speaks of their clip, with nothing to order
+    with django_capture_on_commit_callbacks(execute=True):
+        admin.post(
+            f"/cms/gallery/entries/edit/{clip.pk}/", {"is_hidden": "on", "moderation_note": ""}
+        )
+    (message,) = mail.outbox
+    assert 'hid your clip "Sunrise run"' in message.body
+    assert "design" not in message.body and "order" not in message.body

@@ -1,7 +1,8 @@
 """Headless Chromium under the CSP watch: a signed-in owner publishes a styled clip from its
-result page; an anonymous browser sees it playing in the gallery and on its share page; after
-unpublishing, its video is 404. Screenshots of the gallery card at desktop and phone width
-(390 px) go to ``test-artifacts/clip-gallery/``."""
+result page; an anonymous browser sees it playing in the gallery and on its share page (no
+wallpapers, "Report this clip"); after unpublishing, its video is 404. A moderator sees a clip
+entry labelled and playing in Wagtail. Screenshots of the gallery card at desktop and phone width
+(390 px), the share page and the moderation pages go to ``test-artifacts/clip-gallery/``."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 
 from devkit.browser import CHROMIUM, chromium
-from showcase.models import Entry
+from showcase import services
+from showcase.models import Entry, Report, ReportReason
 from showcase.tests.clip_entries import SIZE, finished_clip_job
 from showcase.tests.factories import PASSWORD, EntryFactory, ShopperFactory
 
@@ -106,6 +109,14 @@ def test_an_owner_publishes_a_clip_and_an_anonymous_browser_sees_it_play(
         og_video = anon.get_attribute('meta[property="og:video"]', "content")
         assert og_video == f"{base}/gallery/{entry.pk}/clip.mp4"
         assert not anon.is_visible("#unpublish") and not anon.is_visible("#put-on-product")
+        # ...offering what fits a clip: no wallpapers (cut from a still), a report of a clip
+        assert (
+            anon.locator(".wallpapers").count() == 0
+            and anon.locator("text=Wallpapers").count() == 0
+        )
+        assert anon.inner_text(".report summary") == "Report this clip"
+        anon.click(".report summary")
+        assert anon.is_visible('.report select[name="reason"]')
         shot(anon, "06-share-page")
         served = anon.request.get(f"{base}/gallery/{entry.pk}/clip.mp4")
         assert (served.status, served.headers["content-type"]) == (200, "video/mp4")
@@ -126,3 +137,41 @@ def test_an_owner_publishes_a_clip_and_an_anonymous_browser_sees_it_play(
 
         for page in (owner, anon, phone):
             assert [e for e in page.errors if "/favicon.ico" not in e] == [], page.errors
+
+
+def test_a_moderator_sees_a_clip_entry_labelled_and_playing(
+    live_server, monkeypatch, wagtail_root
+) -> None:  # type: ignore[no-untyped-def]
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    owner_user = ShopperFactory()
+    entry = services.publish_clip(
+        user=owner_user, job=finished_clip_job(owner_user), title="Sunrise run", caption=""
+    )
+    Report.objects.create(entry=entry, reason=ReportReason.NOT_THEIRS, details="My video")
+    EntryFactory(title="A still neighbour")
+    get_user_model().objects.create_superuser("boss", "boss@example.com", "pw-boss-42")
+    base = live_server.url
+
+    with chromium(viewport={"width": 1280, "height": 900}) as browser:
+        admin = new_page(browser)
+        admin.goto(f"{base}/cms/login/")
+        admin.fill("input[name=username]", "boss")
+        admin.fill("input[name=password]", "pw-boss-42")
+        admin.click("button[type=submit]")
+        admin.wait_for_url(f"{base}/cms/")
+        admin.goto(f"{base}/cms/gallery/entries/")
+        row = admin.locator("tr", has_text="Sunrise run")
+        assert "Clip" in row.inner_text() and "Photo design" not in row.inner_text()
+        assert "Photo design" in admin.locator("tr", has_text="A still neighbour").inner_text()
+        shot(admin, "07-moderation-list")
+        admin.goto(f"{base}/cms/gallery/entries/edit/{entry.pk}/")
+        assert admin.locator("text=A clip (moving picture): 8 frames, 1.0 s").count() == 1
+        video = f'video[src="/gallery/{entry.pk}/clip.mp4"]'
+        admin.wait_for_function(PLAYING, arg=video, timeout=20_000)
+        assert admin.locator(f'img[src="/gallery/{entry.pk}/image.png"]').count() == 0
+        assert "My video" in admin.content()
+        shot(admin, "08-moderation-clip")
+        assert [e for e in admin.errors if "/favicon.ico" not in e] == [], admin.errors

@@ -2,6 +2,9 @@
 
 Permanent problems end the job ``failed`` with a shopper-readable reason; transient ones
 put it back to ``queued`` and raise :class:`TransientStylingError` for the task to retry.
+:func:`settle` is that sorting, shared with the clip worker (``styling.clip_jobs``), and what
+counts as transient is the task policy's one rule (``shop.task_policy.is_transient``), so a
+store outage re-queues a clip job exactly as it re-queues a photo job.
 """
 
 from __future__ import annotations
@@ -14,12 +17,12 @@ from typing import Any
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.core.files.base import ContentFile
-from django.db import DatabaseError
 from django.utils import timezone
 from PIL import Image
 
 from ml.imageio import ImageRejected
-from shop.media import TRANSIENT_STORE_ERRORS, save_committed, store_unavailable
+from shop.media import save_committed
+from shop.task_policy import is_transient
 from styling import engine
 from styling.exceptions import JobSuperseded, TransientStylingError
 from styling.jobs.state import (
@@ -142,21 +145,33 @@ def run_job(*, job_id: uuid.UUID | str, task_id: str = "") -> StylingJob:
     except JobSuperseded:
         log.warning("job %s was taken over while running; this run stops", job.pk)
         job.refresh_from_db()
-    except SoftTimeLimitExceeded:
-        fail_job(job, TOO_SLOW, expect_attempts=attempt)
-    except (ImageRejected, ValueError) as exc:  # a style or image that cannot work
-        log.warning("job %s failed permanently: %r", job.pk, exc)
-        fail_job(job, reason_for(exc), expect_attempts=attempt)
-    except FileNotFoundError:
-        fail_job(job, PHOTO_GONE, expect_attempts=attempt)
-    except (DatabaseError, MemoryError, OSError, *TRANSIENT_STORE_ERRORS) as exc:
-        requeue(job, attempt, exc, stage="queued", progress=0)
     except Exception as exc:
-        if store_unavailable(exc):  # the media store answering 5xx / throttling
-            requeue(job, attempt, exc, stage="queued", progress=0)
-        log.exception("job %s failed unexpectedly", job.pk)
-        fail_job(job, UNEXPECTED, expect_attempts=attempt)
+        settle(job, attempt, exc, stage="queued", progress=0)
     return job
+
+
+def settle(job: StylingJob, attempt: int, exc: Exception, **requeue_fields: Any) -> None:
+    """What a run of ``job`` (photo or clip) does with the error that stopped it.
+
+    Transient by the task policy's rule (a media store down or slow, storage or network I/O, a
+    busy database, memory): back to the queue through :func:`requeue`, which raises. Anything
+    else ends the job ``failed`` with a reason the shopper can read: out of time, a style or
+    image that cannot work, the photo gone, or, for what nobody foresaw, :data:`UNEXPECTED`
+    (logged with its traceback). ``requeue_fields`` are saved with a re-queue.
+    """
+    if is_transient(exc):
+        requeue(job, attempt, exc, **requeue_fields)
+    if isinstance(exc, SoftTimeLimitExceeded):
+        reason = TOO_SLOW
+    elif isinstance(exc, (ImageRejected, ValueError)):  # a style or image that cannot work
+        log.warning("job %s failed permanently: %r", job.pk, exc)
+        reason = reason_for(exc)
+    elif isinstance(exc, FileNotFoundError):
+        reason = PHOTO_GONE
+    else:
+        log.error("job %s failed unexpectedly", job.pk, exc_info=exc)
+        reason = UNEXPECTED
+    fail_job(job, reason, expect_attempts=attempt)
 
 
 def requeue(job: StylingJob, attempt: int, exc: BaseException, **fields: Any) -> None:

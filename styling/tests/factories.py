@@ -17,7 +17,17 @@ from PIL import Image
 
 from catalog.tests.factories import VariantFactory
 from ml.testing.corpus import photo_like
-from styling.models import Builtin, Design, JobStatus, Style, StyleKind, StylingJob, Upload
+from styling.models import (
+    Builtin,
+    Clip,
+    ClipRender,
+    Design,
+    JobStatus,
+    Style,
+    StyleKind,
+    StylingJob,
+    Upload,
+)
 
 CHECKPOINTS = Path(__file__).resolve().parents[3] / "shared" / "checkpoints"
 
@@ -72,6 +82,36 @@ class StylingJobFactory(factory.django.DjangoModelFactory):
     status = JobStatus.DONE
     progress = 100
     result = factory.LazyFunction(lambda: ContentFile(flat_png(), name="styled.png"))
+
+
+class ClipFactory(factory.django.DjangoModelFactory):
+    """A two-frame clip's facts on an upload; its ``before`` file is a stand-in, not a video
+    (for rows whose files are served or listed, never decoded; a real clip comes from
+    ``styling.clips.create_clip_upload``)."""
+
+    class Meta:
+        model = Clip
+
+    upload = factory.SubFactory(UploadFactory, original_filename="clip.mp4")
+    frames = 2
+    fps_num = 8
+    width = 48
+    height = 32
+    before = factory.LazyFunction(lambda: ContentFile(b"before", name="before.mp4"))
+
+
+class ClipRenderFactory(factory.django.DjangoModelFactory):
+    """A finished clip job's downloads, as stand-in files (see :class:`ClipFactory`); its
+    styled frames are the test's to write (``styling.clip_files.frame_name``)."""
+
+    class Meta:
+        model = ClipRender
+
+    job = factory.SubFactory(StylingJobFactory)
+    gif = factory.LazyFunction(lambda: ContentFile(b"GIF89a", name="clip.gif"))
+    webp = factory.LazyFunction(lambda: ContentFile(b"RIFFWEBP", name="clip.webp"))
+    mp4 = factory.LazyFunction(lambda: ContentFile(b"mp4", name="clip.mp4"))
+    frames = 2
 
 
 class DesignFactory(factory.django.DjangoModelFactory):

@@ -1,6 +1,8 @@
 """A clip job fixes a classical style's quantisation centres once, from keyframes, and stores
 them with the clip's spec, so a resumed run paints onto the same centres; a spec stored before
-fixed centres existed keeps them off. Originals download with their real media type."""
+fixed centres existed keeps them off; with the palette fixed too, the colours are chosen in one
+reported stage and the centres with the style's own stylizer. Originals download with their
+real media type."""
 
 from __future__ import annotations
 
@@ -16,12 +18,14 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from PIL import Image
 
-from ml.motion import decode_clip
-from ml.styles import StyleSpec, load_style
+from ml.model_cache import MODELS
+from ml.motion import clip_centres, decode_clip
+from ml.styles import StyleSpec, clear_style_cache, load_style
 from ml.testing import clips
 from styling.clip_files import frame_name, spec_name
-from styling.clip_jobs import run_clip_job
+from styling.clip_jobs import fixed_clip_spec, run_clip_job
 from styling.clips import clip_limits, create_clip_upload
+from styling.jobs.worker import ProgressReporter, claim
 from styling.models import StylingJob, Upload
 from styling.selectors import Owner
 from styling.tests.factories import StyleFactory
@@ -94,6 +98,41 @@ def test_with_fixed_centres_off_each_frame_chooses_its_own(clip_mp4):
     run_clip_job(job_id=job.pk)
     with job.result.storage.open(spec_name(job), "rb") as fh:
         assert json.load(fh) == {"palette": [], "centres": []}
+
+
+class StageLog(ProgressReporter):
+    """The worker's reporter (it still writes the job's stage), keeping each stage it wrote."""
+
+    def __init__(self, job: StylingJob) -> None:
+        super().__init__(job)
+        self.stages: list[str] = []
+
+    def write(self, stage: str, percent: int) -> None:
+        self.stages.append(stage)
+        super().write(stage, percent)
+
+
+@pytest.mark.django_db
+@override_settings(STYLING_CLIP_FIXED_PALETTE=True, STYLING_CLIP_FIXED_CENTRES=True)
+def test_with_palette_and_centres_fixed_the_colours_are_chosen_once(clip_mp4):
+    # Given a running clip job and an empty model cache
+    job = queued_clip_job(clip_mp4)
+    claim(job)
+    frames = sources(job)
+    clear_style_cache()
+    # When its spec is fixed with both the palette and the centres on
+    reporter = StageLog(job)
+    fixed = fixed_clip_spec(job, RETRO_CEL, frames, reporter)
+    # Then the shopper sees the stage once
+    assert reporter.stages == ["Choosing the clip's colours"]
+    assert len(fixed.palette) == 18 and len(fixed.centres) == 14
+    # And the frames' stylizer is the one other stylizer in the cache: the centres came from
+    # the style's own (which chose the palette), not from one built for the palette spec
+    load_style(fixed)
+    assert len(MODELS) == 2
+    # And they are the centres that palette spec's stylizer gives: the palette does not move them
+    with_palette = dataclasses.replace(RETRO_CEL, palette=fixed.palette)
+    assert clip_centres(with_palette, frames, max(SIZE)).centres == fixed.centres
 
 
 @pytest.mark.django_db
