@@ -173,12 +173,18 @@ BUILTIN_STYLES: dict[str, BuiltinStyle] = {
 def load_style(spec: StyleSpec, *, device: DeviceInfo | None = None) -> Stylizer:
     """The stylizer for ``spec``, built once and reused while it stays in ``ml.model_cache``.
 
+    A spec with fixed ``centres`` (one clip's colours) is built fresh and never cached:
+    a classical stylizer costs nothing to build, and one cache entry per clip would evict
+    the networks (generators, RDN) that do cost seconds to load.
+
     Raises:
         WeightsRejected: GAN weights that are unusable for the architecture.
         ml.imageio.ImageRejected: a reference picture that is not an acceptable image.
         ValueError: an unknown built-in, architecture or parameter.
     """
     device = device or pick_device()
+    if spec.centres:
+        return _build(spec, device)
     key = (
         "style",
         _identity(spec),

@@ -145,8 +145,8 @@ def fixed_clip_spec(
     paint loses hues the style shows on a photo (green foliage turned brown on the test
     clip), and ``bench/ml_motion.py`` shows no flicker gain from it.
 
-    The frames' stylizer (this spec's) is still a model-cache entry of its own beside the
-    style's: ``ml`` bakes centres into a stylizer when it is built and keys its cache on them.
+    The frames' stylizer (this spec's, with its centres) is built for this run and not kept in
+    ``ml``'s model cache, where one entry per clip would evict the networks.
     """
     import dataclasses
 

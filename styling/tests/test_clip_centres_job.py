@@ -126,10 +126,11 @@ def test_with_palette_and_centres_fixed_the_colours_are_chosen_once(clip_mp4):
     # Then the shopper sees the stage once
     assert reporter.stages == ["Choosing the clip's colours"]
     assert len(fixed.palette) == 18 and len(fixed.centres) == 14
-    # And the frames' stylizer is the one other stylizer in the cache: the centres came from
-    # the style's own (which chose the palette), not from one built for the palette spec
+    # And the style's own stylizer is the only one in the cache: the centres came from it
+    # (which chose the palette), not from one built for the palette spec, and the frames'
+    # stylizer (with the clip's centres) is the clip's own, never cached
     load_style(fixed)
-    assert len(MODELS) == 2
+    assert len(MODELS) == 1
     # And they are the centres that palette spec's stylizer gives: the palette does not move them
     with_palette = dataclasses.replace(RETRO_CEL, palette=fixed.palette)
     assert clip_centres(with_palette, frames, max(SIZE)).centres == fixed.centres
