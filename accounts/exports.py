@@ -1,10 +1,11 @@
-"""The shopper's data as one zip: designs (styled image, mockup, facts), clips (the styled
-MP4, GIF, WebP and poster, facts) and orders (JSON).
+"""The shopper's data as one zip: everything they uploaded (uploads.json), designs (styled image,
+mockup, facts), clips (the styled MP4, GIF, WebP and poster, facts) and orders (JSON).
 
-Streamed with zipstream-ng as it is read, like the vendor portal's order zips. The original
-photos and clips are included too, once each: they are the shopper's own data. A clip's
-styled frames and its working-size "before" copy are not: the animations hold the first, the
-source clip the second.
+Streamed with zipstream-ng as it is read, like the vendor portal's order zips. Every upload the
+shopper owns is there once, whatever became of it (a photo never styled, a clip whose job
+failed): its original under ``photos/`` or, for a clip, ``clips/sources/``; designs and clips
+point at it. A clip's styled frames and its working-size "before" copy are not: the
+animations hold the first, the source clip the second.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from zipstream import ZIP_DEFLATED, ZipStream
 
-from accounts.selectors import account_clips, account_designs, account_entries
+from accounts.selectors import account_clips, account_designs, account_entries, account_uploads
 from orders.models import Order
 
 CHUNK = 256 * 1024
@@ -27,9 +28,12 @@ def _chunks(field: Any) -> Iterator[bytes]:
             yield chunk
 
 
-def _add_file(stream: ZipStream, field: Any, arcname: str) -> None:
+def _add_file(stream: ZipStream, field: Any, arcname: str) -> bool:
+    """Add ``field``'s file as ``arcname`` when it is stored; whether it was."""
     if field and field.name and field.storage.exists(field.name):
         stream.add(_chunks(field), arcname)
+        return True
+    return False
 
 
 def _original_name(upload: Any, folder: str) -> str:
@@ -38,10 +42,41 @@ def _original_name(upload: Any, folder: str) -> str:
     return f"{folder}/{upload.pk}.{ext}"
 
 
-def _add_clips(stream: ZipStream, user: Any) -> list[dict[str, Any]]:
-    """Each finished clip's downloads and poster, its source once; the facts for clips.json."""
+def _add_uploads(stream: ZipStream, user: Any) -> tuple[list[dict[str, Any]], dict[Any, str]]:
+    """Each upload's original, once: the facts for uploads.json, and where each went in the zip
+    (by upload id) for designs.json and clips.json to point at."""
+    uploads = []
+    where: dict[Any, str] = {}
+    for upload in account_uploads(user):
+        clip = getattr(upload, "clip", None)  # selected with the upload: no query
+        arcname = _original_name(upload, "clips/sources" if clip else "photos")
+        if _add_file(stream, upload.original, arcname):
+            where[upload.pk] = arcname
+        facts: dict[str, Any] = {
+            "id": str(upload.pk),
+            "kind": "clip" if clip else "photo",
+            "created_at": upload.created_at.isoformat(),
+            "filename": upload.original_filename,
+            "width": upload.width,
+            "height": upload.height,
+            "crop": upload.crop,
+            "file": where.get(upload.pk),
+        }
+        if clip:
+            facts.update(
+                frames=clip.frames,
+                fps=str(clip.fps),
+                seconds=round(clip.seconds, 2),
+                sound=clip.has_audio,
+            )
+        uploads.append(facts)
+    return uploads, where
+
+
+def _add_clips(stream: ZipStream, user: Any, sources: dict[Any, str]) -> list[dict[str, Any]]:
+    """Each finished clip's downloads and poster; the facts for clips.json (``sources``: where
+    each upload's original went)."""
     clips = []
-    sources_seen: set = set()
     for render in account_clips(user):
         job, upload = render.job, render.job.upload
         folder = f"clips/{job.pk}"
@@ -54,10 +89,6 @@ def _add_clips(stream: ZipStream, user: Any) -> list[dict[str, Any]]:
         ):
             _add_file(stream, field, f"{folder}/{name}")
             files.append(f"{folder}/{name}")
-        source = _original_name(upload, "clips/sources")
-        if upload.pk not in sources_seen:
-            sources_seen.add(upload.pk)
-            _add_file(stream, upload.original, source)
         clip = upload.clip
         clips.append(
             {
@@ -68,7 +99,7 @@ def _add_clips(stream: ZipStream, user: Any) -> list[dict[str, Any]]:
                 "frames": render.frames,
                 "fps": str(clip.fps),
                 "seconds": round(clip.seconds, 2),
-                "source": source,
+                "source": sources.get(upload.pk),
                 "files": files,
             }
         )
@@ -77,16 +108,13 @@ def _add_clips(stream: ZipStream, user: Any) -> list[dict[str, Any]]:
 
 def data_zip(user: Any) -> ZipStream:
     stream = ZipStream(compress_type=ZIP_DEFLATED)
+    uploads, where = _add_uploads(stream, user)
     designs = []
-    uploads_seen: set = set()
     for design in account_designs(user):
         folder = f"designs/{design.pk}"
         job, upload = design.job, design.job.upload
         _add_file(stream, job.result, f"{folder}/styled.png")
         _add_file(stream, design.mockup, f"{folder}/mockup.png")
-        if upload.pk not in uploads_seen:
-            uploads_seen.add(upload.pk)
-            _add_file(stream, upload.original, _original_name(upload, "photos"))
         designs.append(
             {
                 "id": str(design.pk),
@@ -96,7 +124,7 @@ def data_zip(user: Any) -> ZipStream:
                 "style": job.style.name,
                 "strength": job.strength,
                 "effective_dpi": design.effective_dpi,
-                "photo": f"photos/{upload.pk}",
+                "photo": where.get(upload.pk),
             }
         )
     orders = [
@@ -147,10 +175,11 @@ def data_zip(user: Any) -> ZipStream:
         }
         for entry in account_entries(user)
     ]
-    clips = _add_clips(stream, user)
+    clips = _add_clips(stream, user, where)
     account = {"email": user.email, "joined": user.date_joined.isoformat()}
     for name, data in (
         ("account.json", account),
+        ("uploads.json", uploads),
         ("designs.json", designs),
         ("clips.json", clips),
         ("orders.json", orders),

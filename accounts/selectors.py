@@ -1,5 +1,5 @@
-"""What the account page (and the data zip) shows: the shopper's designs, clips, orders and
-published entries."""
+"""What the account page (and the data zip) shows: the shopper's uploads, designs, clips,
+orders and published entries."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from catalog.models import format_money
 from orders.models import Order
 from showcase.models import Entry
 from showcase.selectors import entries_of
-from styling.models import ClipRender, Design
-from styling.selectors import Owner, clip_renders_for, designs_for
+from styling.models import ClipRender, Design, Upload
+from styling.selectors import Owner, clip_renders_for, designs_for, uploads_for
 
 
 @dataclass(frozen=True)
@@ -19,6 +19,14 @@ class OrderRow:
     order: Order
     total: str
     tracking: list[str]  # "carrier number" per shipped line that has one
+
+
+def account_uploads(user: Any) -> list[Upload]:
+    """Every upload the shopper owns, photo or clip, oldest first, whatever became of it (never
+    styled, failed, styled many times): the data zip holds all they gave us, not only what a
+    design or a finished clip reaches."""
+    owned = uploads_for(Owner(session="", user_id=user.pk))
+    return list(owned.select_related("clip").order_by("created_at", "pk"))
 
 
 def account_designs(user: Any) -> list[Design]:

@@ -61,7 +61,13 @@ TRANSIENT_STORE_ERRORS: tuple[type[BaseException], ...] = (StoreUnavailable, *_b
 
 
 def store_unavailable(exc: BaseException) -> bool:
-    """Whether ``exc`` (or what it wraps) says the store is down or slow, not that a file is bad."""
+    """Whether ``exc`` (or what it wraps) says the store is down or slow, not that a file is bad.
+
+    What it wraps is what Python would print as its cause: ``__cause__``, else ``__context__``
+    unless the raise suppressed it (``raise ... from None``, or ``from`` another error). An error
+    raised fresh on purpose after a store hiccup was handled (a clean "file gone") is that error,
+    not "store down".
+    """
     seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
         seen.add(id(exc))
@@ -73,7 +79,10 @@ def store_unavailable(exc: BaseException) -> bool:
             code = str(response.get("Error", {}).get("Code", ""))
             if status >= 500 or code in {"SlowDown", "ServiceUnavailable", "RequestTimeout"}:
                 return True
-        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+        if exc.__cause__ is not None or exc.__suppress_context__:
+            exc = exc.__cause__  # type: ignore[assignment]
+        else:
+            exc = exc.__context__  # type: ignore[assignment]
     return False
 
 

@@ -123,7 +123,7 @@ class Like(models.Model):
 
 class ReportReason(models.TextChoices):
     INAPPROPRIATE = "inappropriate", "Inappropriate or offensive"
-    NOT_THEIRS = "not_theirs", "Uses a photo that is not theirs"
+    NOT_THEIRS = "not_theirs", "Uses a photo or video that is not theirs"  # a design or a clip
     PERSONAL = "personal", "Shows me or my personal details"
     SPAM = "spam", "Spam or advertising"
     OTHER = "other", "Something else"

@@ -3,9 +3,10 @@
 Names are deterministic (``styled/<job>/frames/NNNN.png``, ``.../spec.json``,
 ``styled/<job>/clip.gif`` ...), so a resumed run finds what an earlier run wrote
 and a failed job can delete everything it may have written without listing a
-folder (object storage has no cheap listing). This module imports only models:
-``styling.jobs.state.fail_job`` calls :func:`discard_outputs`, and the job
-runner (``styling.clip_jobs``) imports ``styling.jobs``, so it must not import it back.
+folder (object storage has no cheap listing); a photo job's one file, ``result.png``, too.
+This module imports only models: ``styling.jobs.leftovers`` (called by
+``styling.jobs.state.fail_job``) calls :func:`discard_outputs`, and the job runner
+(``styling.clip_jobs``) imports ``styling.jobs``, so it must not import it back.
 """
 
 from __future__ import annotations
@@ -50,12 +51,17 @@ def job_names(job: StylingJob, frames: int) -> list[str]:
 
 
 def discard_outputs(job: StylingJob) -> None:
-    """Delete a clip job's frames, spec and downloads; a photo job has none."""
+    """Delete everything a failed job may have written: a clip job's frames, spec and downloads;
+    a photo job's ``result.png`` (stored just before the job is marked done, so a run stopped
+    between the two leaves it behind).
+
+    Raises what the store raises (down, slow): ``styling.jobs.leftovers`` keeps track and tries
+    again. Safe to repeat: names already gone are skipped.
+    """
     clip = Clip.objects.filter(upload_id=job.upload_id).first()
-    if clip is None:
-        return
+    names = job_names(job, clip.frames) if clip else [output_name(job, "result.png")]
     files = storage()
-    for name in job_names(job, clip.frames):
+    for name in names:
         if files.exists(name):
             files.delete(name)
     ClipRender.objects.filter(job=job).delete()

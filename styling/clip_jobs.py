@@ -19,7 +19,8 @@ hands it here instead of ``styling.jobs.worker.run_job``.
   task policy's rule: a media store down or slow too) put the job back in the queue, the rest
   fail it with a reason the shopper can read.
 * **Clean failure**: a job that ends ``failed`` deletes its frames and any
-  download already written (``jobs.state.fail_job``); no output of a failed job stays in storage.
+  download already written (``jobs.state.fail_job``; when the store is down, the housekeeping
+  task once it is back: ``jobs.leftovers``); no output of a failed job stays in storage.
 """
 
 from __future__ import annotations

@@ -200,9 +200,21 @@ class StylingJob(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    discard_pending = models.BooleanField(
+        default=False,
+        help_text="Failed, and files it may have written not deleted yet (the media store was "
+        "down): housekeeping tries again (styling.jobs.leftovers).",
+    )
 
     class Meta:
         ordering = ["-created_at"]
+        indexes = [  # the sweep's few rows among every job ever failed
+            models.Index(
+                fields=["finished_at"],
+                condition=models.Q(discard_pending=True),
+                name="styling_job_discard_pending",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"Job {self.pk} ({self.status})"

@@ -9,7 +9,7 @@ from celery import shared_task
 from shop.task_policy import PolicyTask
 from styling import retention
 from styling.exceptions import TransientStylingError
-from styling.jobs import watchdog, worker
+from styling.jobs import leftovers, watchdog, worker
 
 
 @shared_task(
@@ -46,8 +46,9 @@ def watchdog_sweep() -> dict[str, list[str]]:
 
 @shared_task(name="styling.housekeeping")
 def housekeeping() -> dict[str, int]:
-    """Periodic: delete abandoned uploads, previews, jobs and designs (never ordered ones)."""
-    return asdict(retention.housekeeping())
+    """Periodic: delete abandoned uploads, previews, jobs and designs (never ordered ones), and
+    the files of failed jobs that a store outage kept (``styling.jobs.leftovers``)."""
+    return {**asdict(retention.housekeeping()), "failed_jobs_cleaned": len(leftovers.sweep())}
 
 
 @shared_task(name="styling.generate_style_samples")

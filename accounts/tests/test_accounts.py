@@ -18,15 +18,23 @@ from django.core.files.storage import storages
 from django.test import Client
 
 from accounts import services
+from ml.testing import clips
 from orders.models import Order
 from orders.tests.factories import OrderFactory, OrderLineFactory
 from orders.tests.helpers import ADDRESS, shopper_with_design
 from showcase import services as showcase_services
 from showcase.models import Entry
-from showcase.tests.clip_entries import FRAMES, finished_clip_job
+from showcase.tests.clip_entries import FPS, FRAMES, drawn_frames, finished_clip_job
 from showcase.tests.factories import PASSWORD, EntryFactory, ShopperFactory, design_of
+from styling.clips import create_clip_upload
 from styling.models import Design, JobStatus, Upload
-from styling.tests.factories import ClipRenderFactory, DesignFactory, StylingJobFactory
+from styling.selectors import Owner
+from styling.tests.factories import (
+    ClipRenderFactory,
+    DesignFactory,
+    StylingJobFactory,
+    UploadFactory,
+)
 
 pytestmark = pytest.mark.django_db
 LINK = re.compile(r"http://testserver(/accounts/confirm-email/[^/\s]+/)")
@@ -183,11 +191,13 @@ def test_the_data_zip_holds_the_shoppers_clips_their_source_and_renders(client: 
         ):
             with field.storage.open(field.name, "rb") as fh:
                 assert archive.read(f"clips/{job.pk}/{arcname}") == fh.read(), arcname
-    # And the source clip once, as uploaded
+    # And the source clip once, as uploaded (the running one's too: every upload is theirs)
     source = f"clips/sources/{clip.upload.pk}.mp4"
     with clip.upload.original.open("rb") as fh:
         assert archive.read(source) == fh.read()
-    assert [n for n in names if n.startswith("clips/sources/")] == [source]
+    assert sorted(n for n in names if n.startswith("clips/sources/")) == sorted(
+        [source, f"clips/sources/{running.upload.pk}.mp4"]
+    )
     # And the facts, with where their files are
     facts = {c["id"]: c for c in json.loads(archive.read("clips.json"))}
     assert set(facts) == {str(clip.pk), str(again.pk)}
@@ -204,9 +214,80 @@ def test_the_data_zip_holds_the_shoppers_clips_their_source_and_renders(client: 
             f"clips/{clip.pk}/{n}" for n in ("clip.mp4", "clip.gif", "clip.webp", "poster.png")
         ],
     }
-    # And nothing of a clip not finished yet, nor of anyone else's
-    for other in (running, strangers):
-        assert not [n for n in names if str(other.pk) in n or str(other.upload.pk) in n]
+    # And no render of a clip not finished yet, nothing at all of anyone else's
+    assert not [n for n in names if str(running.pk) in n]
+    assert not [n for n in names if str(strangers.pk) in n or str(strangers.upload.pk) in n]
+
+
+def test_the_data_zip_holds_every_upload_once_styled_or_not(client: Client) -> None:
+    # Given a shopper with a photo never styled, one whose job failed, one behind a design
+    # (styled twice), a clip source never styled and a finished clip (styled twice)
+    user = ShopperFactory()
+    mine = {"owner_user": user, "owner_session": f"s-{user.pk}"}
+    unstyled = UploadFactory(**mine, original_filename="holiday.png", crop={"x": 1, "y": 2})
+    failed = StylingJobFactory(upload__owner_user=user, status=JobStatus.FAILED).upload
+    design = design_of(user)
+    DesignFactory(job=design.job)
+    raw_clip = create_clip_upload(
+        owner=Owner(session=f"s-{user.pk}", user_id=user.pk),
+        data=clips.video_bytes(drawn_frames(4), FPS),
+        filename="never-styled.mp4",
+    )
+    styled_clip = finished_clip_job(user)
+    ClipRenderFactory(job=StylingJobFactory(upload=styled_clip.upload))
+    strangers = [
+        UploadFactory(owner_session=f"s-{user.pk}-not"),
+        finished_clip_job(ShopperFactory()),
+    ]
+    # When they download their data
+    client.force_login(user)
+    archive = zipfile.ZipFile(
+        io.BytesIO(b"".join(client.get("/accounts/my-data.zip").streaming_content))
+    )
+    names = archive.namelist()
+    # Then every upload's original is there once, as uploaded: photos, and clip sources
+    photos = {u: f"photos/{u.pk}.png" for u in (unstyled, failed, design.job.upload)}
+    sources = {u: f"clips/sources/{u.pk}.mp4" for u in (raw_clip, styled_clip.upload)}
+    assert sorted(n for n in names if n.startswith("photos/")) == sorted(photos.values())
+    assert sorted(n for n in names if n.startswith("clips/sources/")) == sorted(sources.values())
+    assert len(names) == len(set(names))
+    for upload, arcname in {**photos, **sources}.items():
+        with upload.original.open("rb") as fh:
+            assert archive.read(arcname) == fh.read(), arcname
+    # And each with its facts in uploads.json, pointed at by the design and the clip
+    facts = {f["id"]: f for f in json.loads(archive.read("uploads.json"))}
+    assert set(facts) == {str(u.pk) for u in {**photos, **sources}}
+    assert facts[str(unstyled.pk)] == {
+        "id": str(unstyled.pk),
+        "kind": "photo",
+        "created_at": unstyled.created_at.isoformat(),
+        "filename": "holiday.png",
+        "width": 48,
+        "height": 32,
+        "crop": {"x": 1, "y": 2},
+        "file": photos[unstyled],
+    }
+    assert facts[str(raw_clip.pk)] == {
+        "id": str(raw_clip.pk),
+        "kind": "clip",
+        "created_at": raw_clip.created_at.isoformat(),
+        "filename": "never-styled.mp4",
+        "width": raw_clip.width,
+        "height": raw_clip.height,
+        "crop": {},
+        "file": sources[raw_clip],
+        "frames": 4,
+        "fps": "8",
+        "seconds": 0.5,
+        "sound": False,
+    }
+    designs = json.loads(archive.read("designs.json"))
+    assert {d["photo"] for d in designs} == {photos[design.job.upload]}
+    clip_facts = json.loads(archive.read("clips.json"))
+    assert {c["source"] for c in clip_facts} == {sources[styled_clip.upload]}
+    # And nothing of another shopper's (a stranger's browser, a stranger's clip)
+    for other in (strangers[0], strangers[1].upload):
+        assert not [n for n in names if str(other.pk) in n]
 
 
 def test_deleting_the_account_keeps_only_what_orders_need(client: Client) -> None:

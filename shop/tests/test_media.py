@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -191,6 +191,42 @@ def test_store_errors_are_told_apart_from_bad_files() -> None:
     assert not store_unavailable(denied)
     assert not store_unavailable(FileNotFoundError("gone"))
     assert not store_unavailable(ValueError("bad image"))
+
+
+def _raised(make: Callable[[], object]) -> BaseException:
+    """What ``make()`` raised: a real raise, so Python sets the chain as it does in the code."""
+    try:
+        make()
+    except Exception as exc:
+        return exc
+    raise AssertionError("nothing was raised")
+
+
+def test_a_store_error_counts_through_the_chain_python_would_print() -> None:
+    from botocore.exceptions import EndpointConnectionError
+
+    def store_down() -> None:
+        raise EndpointConnectionError(endpoint_url="http://127.0.0.1:1")
+
+    def handled_then(fresh: str) -> None:
+        """A store hiccup caught, then another error raised while handling it."""
+        try:
+            store_down()
+        except EndpointConnectionError as down:
+            if fresh == "from None":
+                raise FileNotFoundError("gone") from None
+            if fresh == "from bad":
+                raise FileNotFoundError("gone") from ValueError("bad image")
+            if fresh == "from down":
+                raise FileNotFoundError("gone") from down
+            raise FileNotFoundError("gone")  # implicit context
+
+    # A fresh error raised on purpose (`from None`, or from another error) is what it says
+    assert not store_unavailable(_raised(lambda: handled_then("from None")))
+    assert not store_unavailable(_raised(lambda: handled_then("from bad")))
+    # An error raised while the store was failing, with its cause or context shown, is the store
+    assert store_unavailable(_raised(lambda: handled_then("from down")))
+    assert store_unavailable(_raised(lambda: handled_then("implicit")))
 
 
 def test_print_tasks_retry_when_the_store_is_out() -> None:

@@ -180,6 +180,9 @@ def test_a_clip_share_page_offers_what_fits_a_clip(visitors, owner) -> None:  # 
     assert "Wallpapers" not in page and "/wallpaper/" not in page
     assert "Report this clip" in page and "design" not in page.lower()
     assert visitors["other"].get(f"/gallery/{clip.pk}/wallpaper/phone.jpg").status_code == 404
+    # with reasons that fit a video: never "a photo that is not theirs" for a clip
+    assert "Uses a photo or video that is not theirs" in page
+    assert "a photo that is not theirs" not in page
     # while the photo design's page keeps both
     page = visitors["other"].get(f"/gallery/{photo.pk}/").content.decode()
     assert "Wallpapers" in page and f"/gallery/{photo.pk}/wallpaper/phone.jpg" in page

@@ -1,8 +1,9 @@
 """Headless Chromium under the CSP watch: a signed-in owner publishes a styled clip from its
 result page; an anonymous browser sees it playing in the gallery and on its share page (no
-wallpapers, "Report this clip"); after unpublishing, its video is 404. A moderator sees a clip
-entry labelled and playing in Wagtail. Screenshots of the gallery card at desktop and phone width
-(390 px), the share page and the moderation pages go to ``test-artifacts/clip-gallery/``."""
+wallpapers, "Report this clip" with reasons that fit a video, and a report sent); after
+unpublishing, its video is 404. A moderator sees a clip entry labelled and playing in Wagtail.
+Screenshots of the gallery card at desktop and phone width (390 px), the share page, its report
+form and the moderation pages go to ``test-artifacts/clip-gallery/``."""
 
 from __future__ import annotations
 
@@ -118,6 +119,19 @@ def test_an_owner_publishes_a_clip_and_an_anonymous_browser_sees_it_play(
         anon.click(".report summary")
         assert anon.is_visible('.report select[name="reason"]')
         shot(anon, "06-share-page")
+        # ...whose reasons fit a video (never "a photo that is not theirs"), and a report is sent
+        reasons = anon.locator('.report select[name="reason"] option').all_inner_texts()
+        assert "Uses a photo or video that is not theirs" in reasons, reasons
+        assert not [r for r in reasons if "a photo that" in r], reasons
+        anon.select_option('.report select[name="reason"]', ReportReason.NOT_THEIRS)
+        anon.fill('.report textarea[name="details"]', "That is my video")
+        # (the list drawn open, so the screenshot shows every reason)
+        anon.eval_on_selector('.report select[name="reason"]', "s => { s.size = s.length; }")
+        anon.locator(".report").screenshot(path=str(ARTIFACTS / "06b-report-form.png"))
+        anon.click('.report button[type="submit"]')
+        anon.wait_for_selector("text=Thank you: our moderators will look at it.")
+        sent = Report.objects.get(entry=entry)
+        assert (sent.reason, sent.details) == (ReportReason.NOT_THEIRS, "That is my video")
         served = anon.request.get(f"{base}/gallery/{entry.pk}/clip.mp4")
         assert (served.status, served.headers["content-type"]) == (200, "video/mp4")
 
@@ -172,6 +186,6 @@ def test_a_moderator_sees_a_clip_entry_labelled_and_playing(
         video = f'video[src="/gallery/{entry.pk}/clip.mp4"]'
         admin.wait_for_function(PLAYING, arg=video, timeout=20_000)
         assert admin.locator(f'img[src="/gallery/{entry.pk}/image.png"]').count() == 0
-        assert "My video" in admin.content()
+        assert "Uses a photo or video that is not theirs: “My video”" in admin.content()
         shot(admin, "08-moderation-clip")
         assert [e for e in admin.errors if "/favicon.ico" not in e] == [], admin.errors

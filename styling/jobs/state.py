@@ -13,7 +13,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from styling.clip_files import discard_outputs
+from styling.jobs import leftovers
 from styling.models import JobStatus, StylingJob, StylingJobEvent
 
 WORKER_DIED = "The styling worker stopped unexpectedly; please try again."
@@ -70,7 +70,9 @@ def transition(
 
 
 def fail_job(job: StylingJob, reason: str, *, expect_attempts: int | None = None) -> bool:
-    """End a queued or running job as ``failed`` with a shopper-readable ``reason``."""
+    """End a queued or running job as ``failed`` with a shopper-readable ``reason``, and delete
+    the files it wrote; when the store is down they are deleted later
+    (``styling.jobs.leftovers``), and the job is failed all the same."""
     job.refresh_from_db(fields=["status", "attempts"])
     if job.status not in (JobStatus.QUEUED, JobStatus.RUNNING):
         return False
@@ -81,7 +83,8 @@ def fail_job(job: StylingJob, reason: str, *, expect_attempts: int | None = None
         expect_attempts=expect_attempts,
         error_message=reason[:300],
         finished_at=timezone.now(),
+        discard_pending=True,  # in the same write: its files' deletion is never lost track of
     )
-    if failed:  # a clip job writes frames as it goes: none may outlive a failure
-        discard_outputs(job)
+    if failed:  # no file it wrote may outlive a failure, even one during a store outage
+        leftovers.discard(job)
     return failed
