@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from playwright.sync_api import BrowserContext, ConsoleMessage
+    from playwright.sync_api import BrowserContext, ConsoleMessage, Page
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -81,3 +81,12 @@ def chromium(**context_options: Any) -> Iterator[BrowserContext]:
             watch.check()
         finally:
             browser.close()
+
+
+def wagtail_login(page: Page, base: str, username: str, password: str) -> None:
+    """Sign in to the Wagtail admin through its own form, as a moderator does, and wait for it."""
+    page.goto(f"{base}/cms/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/cms/")

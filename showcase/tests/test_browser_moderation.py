@@ -12,7 +12,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.core.files.base import ContentFile
 
-from devkit.browser import CHROMIUM, chromium
+from devkit.browser import CHROMIUM, chromium, wagtail_login
 from shop.seed import seed_site
 from showcase.models import Report, ReportReason
 from showcase.seed import seed_gallery
@@ -55,11 +55,7 @@ def test_home_gallery_and_moderation(
         admin_context = context.browser.new_context(viewport={"width": 1280, "height": 900})
         context.csp.attach(admin_context)
         admin = admin_context.new_page()
-        admin.goto(f"{base}/cms/login/")
-        admin.fill("input[name=username]", "boss")
-        admin.fill("input[name=password]", "pw-boss-42")
-        admin.click("button[type=submit]")
-        admin.wait_for_url(f"{base}/cms/")
+        wagtail_login(admin, base, "boss", "pw-boss-42")
         admin.goto(f"{base}/cms/gallery/entries/")
         admin.screenshot(path=str(ARTIFACTS / "admin-entries.png"), full_page=True)
         admin.goto(f"{base}/cms/gallery/reports/")

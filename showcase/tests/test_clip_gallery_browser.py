@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from devkit.browser import CHROMIUM, chromium
+from devkit.browser import CHROMIUM, chromium, wagtail_login
 from showcase import services
 from showcase.models import Entry, Report, ReportReason
 from showcase.tests.clip_entries import SIZE, finished_clip_job
@@ -42,17 +42,22 @@ def new_page(first, width: int = 1280, height: int = 900):  # type: ignore[no-un
     return page
 
 
+@pytest.fixture
+def browser_ready(monkeypatch):  # type: ignore[no-untyped-def]
+    """Chromium present (else skip), Playwright's sync API beside Django, a folder for shots."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+
+
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
 def test_an_owner_publishes_a_clip_and_an_anonymous_browser_sees_it_play(
-    live_server, monkeypatch, wagtail_root
+    live_server, browser_ready, wagtail_root
 ) -> None:  # type: ignore[no-untyped-def]
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     owner_user = ShopperFactory(email="mika@example.com")
     job = finished_clip_job(owner_user)
     EntryFactory(title="A still neighbour")  # a photo entry beside it in the grid
@@ -154,12 +159,8 @@ def test_an_owner_publishes_a_clip_and_an_anonymous_browser_sees_it_play(
 
 
 def test_a_moderator_sees_a_clip_entry_labelled_and_playing(
-    live_server, monkeypatch, wagtail_root
+    live_server, browser_ready, wagtail_root
 ) -> None:  # type: ignore[no-untyped-def]
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian chromium is not installed")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     owner_user = ShopperFactory()
     entry = services.publish_clip(
         user=owner_user, job=finished_clip_job(owner_user), title="Sunrise run", caption=""
@@ -171,11 +172,7 @@ def test_a_moderator_sees_a_clip_entry_labelled_and_playing(
 
     with chromium(viewport={"width": 1280, "height": 900}) as browser:
         admin = new_page(browser)
-        admin.goto(f"{base}/cms/login/")
-        admin.fill("input[name=username]", "boss")
-        admin.fill("input[name=password]", "pw-boss-42")
-        admin.click("button[type=submit]")
-        admin.wait_for_url(f"{base}/cms/")
+        wagtail_login(admin, base, "boss", "pw-boss-42")
         admin.goto(f"{base}/cms/gallery/entries/")
         row = admin.locator("tr", has_text="Sunrise run")
         assert "Clip" in row.inner_text() and "Photo design" not in row.inner_text()
