@@ -70,7 +70,18 @@ def texture_map(lightness: np.ndarray, unit: float) -> np.ndarray:
     Texture is where edges are dense: the fraction of Canny edge pixels in a
     window of about 15 px at 1024. An object boundary is a single edge and
     scores low; leaves and fur score high.
+
+    A picture smaller than 1024 px is measured enlarged to 1024 (edges are cheap): at
+    320 px an eye is a five-pixel dot whose one Canny ring fills a five-pixel window,
+    so it read as texture and was painted over; enlarged, it is one small ring in a
+    15-pixel window, as in a 1024 px preview of the same photo.
     """
+    h, w = lightness.shape
+    grow = max(1.0, 1.0 / unit)
+    if grow > 1.0:
+        big = (max(1, round(w * grow)), max(1, round(h * grow)))
+        t = texture_map(cv2.resize(lightness, big, interpolation=cv2.INTER_LINEAR), 1.0)
+        return cv2.resize(t, (w, h), interpolation=cv2.INTER_AREA)
     img = np.clip(lightness * 255, 0, 255).astype(np.uint8)
     edges = (cv2.Canny(img, 20, 50, L2gradient=True) > 0).astype(np.float32)
     win = max(3, int(round(15 * unit)) | 1)

@@ -14,7 +14,7 @@ from shop.seed import seed_site
 from styling import curation
 from styling.models import Builtin, SamplesStatus, Style, StyleKind, StyleSample
 from styling.rules import not_orderable_reason
-from styling.sample_art import SAMPLE_NAMES
+from styling.sample_art import SAMPLE_NAMES, portrait
 from styling.seed import seed_styles
 from styling.tests.test_style_admin import ADD_URL, assert_nothing_saved, gan_post
 
@@ -85,3 +85,22 @@ def test_a_new_renderer_version_makes_seeding_queue_fresh_samples(monkeypatch) -
     assert style.samples_status == SamplesStatus.QUEUED
     assert curation.generate_samples(style_id=style.pk) == "done"
     assert {s.source_sha256 for s in style.samples.all()} == {curation.source_key(style)}
+
+
+@pytest.mark.parametrize("size", [320, curation.SAMPLE_WORKING_SIZE])
+def test_the_sample_portraits_eyes_survive_at_the_samples_size(size: int) -> None:
+    # Given the style gallery's portrait (256x320, eyes about 14 px wide) and anime-cel
+    from ml.styles import StyleSpec, load_style
+
+    photo = portrait()
+    style = load_style(StyleSpec(kind="classical", builtin="anime-cel", params={"grain": 0}))
+    # When it is restyled at the size samples are made at (the photo's own, at most 512)
+    out = np.asarray(style(photo, size=size), np.float32) / 255
+    luma = out @ np.array([0.299, 0.587, 0.114], np.float32)
+    # Then both eyes are drawn on the face: a dark mark where each is, not skin painted over
+    # (at these sizes an eye's one edge ring filled the texture window and read as texture)
+    w, h = photo.size
+    for ex in (-0.08, 0.08):
+        x, y = int(w / 2 + w * ex), int(h * 0.4)
+        eye, cheek = luma[y - 4 : y + 5, x - 7 : x + 8], luma[y + 12 : y + 20, x - 7 : x + 8]
+        assert eye.min() < 0.3 and eye.mean() < cheek.mean() - 0.15, (size, ex)
