@@ -164,7 +164,8 @@ BUILTIN_STYLES: dict[str, BuiltinStyle] = {
         factory=_anime_cel,
         # 2: stripes and locks kept as ink on coats; two-tone skin, line features.
         # 3: mean-shift regions (structure kept), no ink on texture, softer same-hue shadows.
-        # 4: faces get drawn anime eyes (white, iris, catch-light), brows clear of the eyes.
+        # 4: faces get drawn anime eyes (white, iris, catch-light), brows clear of the eyes;
+        #    texture measured as at 1024 px, so small pictures keep their eyes.
         version="4",
     ),
 }
