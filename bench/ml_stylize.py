@@ -1,8 +1,8 @@
 """Benchmark the styling engine (prints figures; not a test).
 
 For each architecture (random weights), each built-in style and our shipped
-generator ``retrocel-anime-v1`` (as the shop runs it: under bfloat16 autocast on a
-CPU that has it, see ``ml.device.cpu_bf16_wanted``; and again in float32): median/min/max
+generator ``retrocel-anime-v1`` (as the shop runs it: in bfloat16 on a CPU that
+has it, see ``ml.device.cpu_bf16_wanted``; and again in float32): median/min/max
 ms per image at 512 and 1024 px long side after warm-up, and peak RSS. With
 CUDA: images/s at batch 1 and batch 4 in half precision. Then the same
 AnimeGANv2 network timed the plain way (float32, eval, ``no_grad``, NCHW)
@@ -114,7 +114,7 @@ def main() -> int:
     torch.manual_seed(0)
     dev = pick_device()
     print(
-        f"device {dev.device} {dev.dtype}, generators under autocast {dev.autocast} "
+        f"device {dev.device} {dev.dtype}, generators in {dev.net_dtype} "
         f"(RETROCEL_CPU_BF16), threads {configure_cpu_threads()}, torch {torch.__version__}"
     )
     print(
@@ -124,19 +124,19 @@ def main() -> int:
         model = prepare_for_inference(build_architecture(name), dev)
         for side in sides:
             w, h = shape_for(side)
-            x = torch.rand(1, 3, h, w, device=dev.device, dtype=dev.dtype)
+            x = torch.rand(1, 3, h, w, device=dev.device, dtype=dev.net_dtype)
 
             def ours(model=model, arch=arch, x=x):
-                with torch.inference_mode(), dev.compute():
+                with torch.inference_mode():
                     run_generator(model, arch, x)
 
             row(name, side, timed(ours, repeats))
         if dev.is_cuda:
             for batch in (1, 4):
-                xb = torch.rand(batch, 3, 768, 1024, device=dev.device, dtype=dev.dtype)
+                xb = torch.rand(batch, 3, 768, 1024, device=dev.device, dtype=dev.net_dtype)
 
                 def gpu(model=model, arch=arch, xb=xb):
-                    with torch.inference_mode(), dev.compute():
+                    with torch.inference_mode():
                         run_generator(model, arch, xb)
                     torch.cuda.synchronize()
 
@@ -171,7 +171,7 @@ def main() -> int:
     shipped_student(sides, repeats)
 
     # Plain reference path vs ours, same AnimeGANv2 network and weights, CPU float32, 1024 px.
-    cpu = pick_device("cpu")
+    cpu = DeviceInfo(torch.device("cpu"), torch.float32)  # float32 against float32
     base = build_architecture("animeganv2").eval()
     plain = build_architecture("animeganv2").eval()
     plain.load_state_dict(base.state_dict())

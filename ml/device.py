@@ -6,7 +6,6 @@ the upscaler behave the same way in the worker, the CLI and the benchmarks.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import logging
 import os
@@ -22,25 +21,24 @@ log = logging.getLogger(__name__)
 class DeviceInfo:
     """Where and how to run a model.
 
-    ``autocast``: a lower precision the *generators* may compute their
-    convolutions in (weights and norm statistics stay in ``dtype``), or None.
-    :func:`pick_device` sets it to bfloat16 on CPUs that multiply bfloat16
-    natively; see :func:`cpu_bf16_wanted`.
+    ``generator_dtype``: the precision the style *generators* run in, weights and
+    activations, when it is not ``dtype`` (None: ``dtype``). :func:`pick_device` sets
+    bfloat16 on CPUs that multiply bfloat16 natively; see :func:`cpu_bf16_wanted`.
+    Everything else (RDN, the classical styles, images in and out) keeps ``dtype``.
     """
 
     device: torch.device
     dtype: torch.dtype
-    autocast: torch.dtype | None = None
+    generator_dtype: torch.dtype | None = None
 
     @property
     def is_cuda(self) -> bool:
         return self.device.type == "cuda"
 
-    def compute(self) -> contextlib.AbstractContextManager[object]:
-        """The autocast context a generator's forward pass runs in (a no-op without ``autocast``)."""
-        if self.autocast is None:
-            return contextlib.nullcontext()
-        return torch.autocast(self.device.type, dtype=self.autocast)
+    @property
+    def net_dtype(self) -> torch.dtype:
+        """What a style generator's weights and activations are held in."""
+        return self.generator_dtype or self.dtype
 
 
 #: CPU flags of native bfloat16 arithmetic (AVX-512 BF16 dot products, AMX tiles).
@@ -61,13 +59,13 @@ def cpu_flags() -> frozenset[str]:
 
 
 def cpu_bf16_wanted() -> bool:
-    """Whether CPU generators should run under bfloat16 autocast.
+    """Whether CPU style generators should run in bfloat16.
 
     ``RETROCEL_CPU_BF16``: ``1`` forces it, ``0`` forbids it, unset or ``auto``
     uses it only where the CPU has native bfloat16 (:data:`BF16_CPU_FLAGS`):
-    there the half-width student runs about 1.5x faster (``bench/ml_stylize.py``)
-    at a mean difference of well under one 8-bit level; without those
-    instructions bfloat16 is emulated and slower than float32.
+    there the half-width student's forward pass at 1024x768 takes a third of its float32
+    time (``bench/ml_stylize.py``) at a mean difference of a fifth of an 8-bit level;
+    without those instructions bfloat16 is emulated and slower than float32.
     """
     choice = os.environ.get("RETROCEL_CPU_BF16", "auto").lower()
     if choice not in {"auto", "0", "1"}:
@@ -112,5 +110,10 @@ def pick_device(prefer: str | None = None) -> DeviceInfo:
         return DeviceInfo(torch.device("cuda"), torch.float16)
     configure_cpu_threads()
     torch.use_deterministic_algorithms(True, warn_only=True)
-    autocast = torch.bfloat16 if cpu_bf16_wanted() else None
-    return DeviceInfo(torch.device("cpu"), torch.float32, autocast)
+    # Deterministic mode also fills every new tensor with NaN by default, a debugging aid for
+    # reads of uninitialised memory that no deterministic op makes: 44 % of the student's
+    # 1024 px forward pass went on that fill (profiled), and RDN and the classical styles
+    # pay it too. The results stay bit-for-bit repeatable without it.
+    torch.utils.deterministic.fill_uninitialized_memory = False
+    generators = torch.bfloat16 if cpu_bf16_wanted() else None
+    return DeviceInfo(torch.device("cpu"), torch.float32, generators)

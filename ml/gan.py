@@ -38,13 +38,14 @@ TILE_OVERLAP = 192
 
 
 def prepare_for_inference(model: nn.Module, device: DeviceInfo) -> nn.Module:
-    """Eval mode, target device/dtype, channels-last memory (faster oneDNN/cuDNN convolutions).
+    """Eval mode, target device and ``device.net_dtype``, channels-last memory (faster
+    oneDNN/cuDNN convolutions). Inputs must come in that dtype (:meth:`GanStylizer.forward`).
 
     Measured in ``bench/ml_stylize.py``. Conv+norm folding does not apply: every
     norm in these generators is instance/layer norm, whose statistics depend on
     the input.
     """
-    model = model.eval().to(device=device.device, dtype=device.dtype)
+    model = model.eval().to(device=device.device, dtype=device.net_dtype)
     for p in model.parameters():
         p.requires_grad_(False)
     return model.to(memory_format=torch.channels_last)
@@ -83,11 +84,14 @@ class GanStylizer(Stylizer):
         self.arch = arch
         self.name = name
 
+    def forward(self, x: torch.Tensor, window: Window | None = None) -> torch.Tensor:
+        """The generator on ``x`` (any float dtype, [0, 1]) in its own precision; float32 out."""
+        return run_generator(self.model, self.arch, x.to(self.device.net_dtype), window).float()
+
     def stylize_tensor(
         self, x: torch.Tensor, strength: float, report: Callable[[float], None]
     ) -> torch.Tensor:
-        with self.device.compute():
-            out = run_generator(self.model, self.arch, x).float()
+        out = self.forward(x)
         report(1.0)
         return out
 
@@ -95,14 +99,12 @@ class GanStylizer(Stylizer):
         if isinstance(self.model, AnimeGANv2Generator):
 
             def forward(x: torch.Tensor, window: Window) -> torch.Tensor:
-                with self.device.compute():
-                    return run_generator(self.model, self.arch, x, window).float()
+                return self.forward(x, window)
 
         else:
 
             def forward(x: torch.Tensor, window: Window) -> torch.Tensor:
-                with self.device.compute():
-                    return run_generator(self.model, self.arch, x).float()
+                return self.forward(x)
 
         return TiledNetwork(
             self.model,

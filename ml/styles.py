@@ -192,7 +192,7 @@ def load_style(spec: StyleSpec, *, device: DeviceInfo | None = None) -> Stylizer
         spec.params,
         str(device.device),
         str(device.dtype),
-        str(device.autocast),
+        str(device.generator_dtype),
     )
 
     def build() -> Stylizer:

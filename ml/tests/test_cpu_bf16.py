@@ -1,4 +1,4 @@
-"""Generators under bfloat16 autocast on the CPU: when it is chosen, and that the picture does not change."""
+"""Style generators in bfloat16 on the CPU: when it is chosen, and that the picture does not change."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def _photo() -> Image.Image:
 def test_the_switch_forces_or_forbids_bf16(monkeypatch, value: str, wanted: bool) -> None:
     monkeypatch.setenv("RETROCEL_CPU_BF16", value)
     assert cpu_bf16_wanted() is wanted
-    assert pick_device("cpu").autocast == (torch.bfloat16 if wanted else None)
+    assert pick_device("cpu").generator_dtype == (torch.bfloat16 if wanted else None)
 
 
 def test_auto_uses_bf16_only_where_the_cpu_has_it(monkeypatch) -> None:
@@ -52,20 +52,20 @@ def test_a_wrong_switch_value_names_the_variable(monkeypatch) -> None:
 
 def test_float32_and_bf16_students_are_cached_apart() -> None:
     assert _student(FP32) is not _student(BF16)
-    assert _student(BF16).device.autocast == torch.bfloat16
+    assert _student(BF16).device.net_dtype == torch.bfloat16
 
 
 def test_student_under_bf16_paints_the_float32_picture() -> None:
-    """Measured on this photo at 384 px: mean 0.26 of an 8-bit level, at most 3 levels."""
+    """Measured on this photo at 384 px: mean 0.48 of an 8-bit level, at most 5 levels."""
     photo = _photo()
     a = np.asarray(_student(FP32)(photo, size=384), dtype=np.int16)
     b = np.asarray(_student(BF16)(photo, size=384), dtype=np.int16)
     diff = np.abs(a - b)
-    assert diff.mean() < 0.6 and diff.max() <= 8, (diff.mean(), diff.max())
+    assert diff.mean() < 1.0 and diff.max() <= 12, (diff.mean(), diff.max())
 
 
 def test_bf16_tiles_join_into_the_whole_bf16_picture() -> None:
-    """Tiles (exact statistics) against one whole run, both under bf16: measured mean 0.07, max 3."""
+    """Tiles (exact statistics) against one whole run, both in bf16: measured mean 0.07, max 2."""
     photo, student = _photo(), _student(BF16)
     whole = np.asarray(student(photo, size=480), dtype=np.int16)
     tiled = np.asarray(student(photo, size=480, tile=256, stats="exact"), dtype=np.int16)
