@@ -96,15 +96,11 @@ class GanStylizer(Stylizer):
         return out
 
     def tiled_network(self, work: Image.Image, strength: float) -> TiledNetwork:
-        if isinstance(self.model, AnimeGANv2Generator):
+        # Only AnimeGANv2 needs the tile's place (its resize grid); the others are equivariant.
+        windowed = isinstance(self.model, AnimeGANv2Generator)
 
-            def forward(x: torch.Tensor, window: Window) -> torch.Tensor:
-                return self.forward(x, window)
-
-        else:
-
-            def forward(x: torch.Tensor, window: Window) -> torch.Tensor:
-                return self.forward(x)
+        def forward(x: torch.Tensor, window: Window) -> torch.Tensor:
+            return self.forward(x, window if windowed else None)
 
         return TiledNetwork(
             self.model,

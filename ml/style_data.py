@@ -30,6 +30,8 @@ import numpy as np
 import torch
 from PIL import Image
 
+from ml.device import pick_device
+
 log = logging.getLogger(__name__)
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp"}
@@ -153,6 +155,14 @@ def working_size_image(image: Image.Image, size: int) -> Image.Image:
 
 
 Teacher = Callable[[Image.Image], Image.Image]
+
+
+def builtin_teacher(name: str, device: str | None = None) -> Teacher:
+    """The built-in style ``name`` as a teacher: a photo in, its rendering at its own size out."""
+    from ml.styles import StyleSpec, load_style  # ml.styles loads every style's code
+
+    style = load_style(StyleSpec(kind="classical", builtin=name), device=pick_device(device))
+    return lambda image: style(image, size=max(image.size))
 
 
 def teacher_fingerprint(teacher: Teacher) -> str:
@@ -291,21 +301,18 @@ def _start_worker(teacher_name: str, fp: str) -> None:
     global _worker_teacher
     import cv2
 
-    from ml.styles import StyleSpec, load_style
-
     torch.set_num_threads(1)
     cv2.setNumThreads(1)
-    style = load_style(StyleSpec(kind="classical", builtin=teacher_name))
-    _worker_teacher = lambda image: style(image, size=max(image.size))  # noqa: E731
+    _worker_teacher = builtin_teacher(teacher_name)
     if teacher_fingerprint(_worker_teacher) != fp:
         raise RuntimeError("a worker's teacher renders differently from the main process's")
 
 
-def _render_one(args: tuple) -> tuple[str, str]:
+def _render_one(args: tuple) -> str:
     path, sizes, teacher_name, fp, cache_dir, min_side = args
     assert _worker_teacher is not None
     _photo_pairs(path, sizes, _worker_teacher, teacher_name, fp, cache_dir, min_side)
-    return path.name, fp
+    return path.name
 
 
 def prerender(
@@ -323,6 +330,6 @@ def prerender(
     ctx = multiprocessing.get_context("spawn")  # no fork of a process holding torch threads
     with ProcessPoolExecutor(workers, mp_context=ctx, initializer=_start_worker,
                              initargs=(teacher_name, fp)) as pool:  # fmt: skip
-        for done, (name, _fp) in enumerate(pool.map(_render_one, jobs), start=1):
+        for done, name in enumerate(pool.map(_render_one, jobs), start=1):
             if done % 10 == 0 or done == len(jobs):
                 progress(f"teacher {done}/{len(jobs)} {name} ({workers} processes)")

@@ -44,7 +44,7 @@ from torch import nn
 from ml.archs import ARCHITECTURES, build_architecture
 from ml.device import pick_device
 from ml.gan import run_generator
-from ml.style_data import StylePairs, TrainingDataRefused, training_files
+from ml.style_data import StylePairs, TrainingDataRefused, builtin_teacher, training_files
 from ml.style_losses import PatchDiscriminator, d_hinge, edge_l1, g_hinge, oklab_l1
 
 log = logging.getLogger(__name__)
@@ -135,13 +135,9 @@ IDENTITY = "identity"
 
 
 def _teacher(name: str, device: str | None):
-    from ml.styles import StyleSpec, load_style
-
     if name == IDENTITY:
         return lambda image: image.copy()
-
-    style = load_style(StyleSpec(kind="classical", builtin=name), device=pick_device(device))
-    return lambda image: style(image, size=max(image.size))
+    return builtin_teacher(name, device)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -25,7 +25,7 @@ from showcase import selectors, services, wallpapers
 from showcase.exceptions import GalleryError
 from showcase.forms import PublishForm, ReportForm
 from showcase.models import Entry, GalleryPage
-from styling.file_responses import field_response, open_stored
+from styling.file_responses import field_response, open_field
 from styling.hooks import ResultLink
 from styling.models import Style, StylingJob
 
@@ -134,10 +134,7 @@ def entry_wallpaper(request: HttpRequest, pk: uuid.UUID, preset: str) -> HttpRes
     chosen = wallpapers.PRESETS.get(preset)
     if chosen is None or not entry.job.result:
         raise Http404("No such wallpaper size.")
-    with (
-        open_stored(entry.job.result.storage, entry.job.result.name) as fh,
-        Image.open(fh) as image,
-    ):
+    with open_field(entry.job.result) as fh, Image.open(fh) as image:
         data = wallpapers.render(image, chosen)
     response = HttpResponse(data, content_type="image/jpeg")
     response["Content-Disposition"] = f'attachment; filename="retrocel-{chosen.slug}.jpg"'

@@ -33,6 +33,13 @@ def open_stored(storage: Storage, name: str) -> IO[bytes]:
         raise Http404("This file is no longer available.") from None
 
 
+def open_field(field: Any) -> IO[bytes]:
+    """:func:`open_stored` for a model's ``FileField`` value (an empty one is a 404)."""
+    if not field:
+        raise Http404("No file")
+    return open_stored(field.storage, field.name)
+
+
 def stored_file_response(
     storage: Storage,
     name: str,

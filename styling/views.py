@@ -31,7 +31,7 @@ from styling import clips, hooks, rules, selectors, uploads
 from styling.designs import create_design, print_quality, result_size
 from styling.engine import upload_limits
 from styling.exceptions import StylingError, UploadRejected
-from styling.file_responses import PRIVATE_CACHE, field_response, open_stored
+from styling.file_responses import PRIVATE_CACHE, field_response, open_field
 from styling.forms import (
     ACCEPT_ATTR,
     PlacementForm,
@@ -223,7 +223,7 @@ def job_download(request: HttpRequest, pk: uuid.UUID, fmt: str) -> HttpResponse:
     name = f"retrocel-{job.style.slug}-{job.pk.hex[:8]}"
     if fmt == "png":
         return field_response(job.result, content_type="image/png", filename=f"{name}.png")
-    with open_stored(job.result.storage, job.result.name) as fh, Image.open(fh) as im:
+    with open_field(job.result) as fh, Image.open(fh) as im:
         buf = io.BytesIO()
         im.convert("RGB").save(buf, "JPEG", quality=92, optimize=True)
     response = HttpResponse(buf.getvalue(), content_type="image/jpeg")
@@ -306,7 +306,7 @@ def place_preview(request: HttpRequest, pk: uuid.UUID) -> HttpResponse:
     form = _placement_query(request)
     if job.status != JobStatus.DONE or not form.is_valid():
         return HttpResponseBadRequest(json.dumps(form.errors), content_type="application/json")
-    with open_stored(job.result.storage, job.result.name) as fh, Image.open(fh) as im:
+    with open_field(job.result) as fh, Image.open(fh) as im:
         preview = render_preview(
             im.convert("RGB"),
             form.cleaned_data["variant"].print_spec,

@@ -290,10 +290,10 @@ def render(
             strength = np.where(weak, 0.0, strength).astype(np.float32)
         coverage = ink.stroke(strength, sigma=max(0.5, 1.1 * unit) * params.line_weight)
         coverage = ink.drop_fragments(coverage, min_area=max(4.0, 12 * unit * unit))
-    if found and params.line_weight > 0:  # drawn on purpose, after the speck filter
-        marks = face_features.feature_marks(smooth[..., 0], found)
-        coverage = np.maximum(coverage, marks.ink)
-        paint = np.where(marks.white[..., None] > 0, EYE_WHITE, paint).astype(paint.dtype)
+        if found:  # drawn on purpose, after the speck filter
+            marks = face_features.feature_marks(smooth[..., 0], found)
+            coverage = np.maximum(coverage, marks.ink)
+            paint = np.where(marks.white[..., None] > 0, EYE_WHITE, paint).astype(paint.dtype)
     return paint, coverage
 
 
