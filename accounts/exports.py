@@ -87,8 +87,8 @@ def _add_clips(stream: ZipStream, user: Any, sources: dict[Any, str]) -> list[di
             (render.webp, "clip.webp"),
             (job.result, "poster.png"),
         ):
-            _add_file(stream, field, f"{folder}/{name}")
-            files.append(f"{folder}/{name}")
+            if _add_file(stream, field, f"{folder}/{name}"):  # only what the zip really holds
+                files.append(f"{folder}/{name}")
         clip = upload.clip
         clips.append(
             {

@@ -357,3 +357,22 @@ def test_changing_password_and_email_through_allauth(client: Client) -> None:
     new.refresh_from_db()
     order.refresh_from_db()
     assert new.verified and order.user_id == user.pk
+
+
+def test_clips_json_lists_only_the_files_the_zip_holds(client: Client) -> None:
+    # Given a finished clip whose GIF has been deleted from the store
+    user = ShopperFactory()
+    job = finished_clip_job(user)
+    gif = job.clip_render.gif
+    gif.storage.delete(gif.name)
+    # When its owner downloads their data
+    client.force_login(user)
+    archive = zipfile.ZipFile(
+        io.BytesIO(b"".join(client.get("/accounts/my-data.zip").streaming_content))
+    )
+    # Then clips.json points only at files that are in the zip
+    (facts,) = json.loads(archive.read("clips.json"))
+    assert facts["files"] == [
+        f"clips/{job.pk}/{n}" for n in ("clip.mp4", "clip.webp", "poster.png")
+    ]
+    assert set(facts["files"]) <= set(archive.namelist())
